@@ -1,0 +1,193 @@
+"""Input and output shapes for the accounts API. Every writable serializer lists
+its fields explicitly, so nothing else (role, verification, staff) can be set."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.choices import Availability, Industry, Product, VerificationStatus
+from accounts.models import BankerProfile, BusinessOwnerProfile, User
+from accounts.money import DECIMAL_PLACES, MAX_DIGITS
+from b2bbank.strict_input import StrictInput
+
+
+def money(**kwargs: Any) -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
+
+
+class OwnerProfileInput(StrictInput):
+    company_name = serializers.CharField(max_length=200)
+    industry = serializers.ChoiceField(choices=Industry.choices)
+    years_in_business = serializers.IntegerField(min_value=0, max_value=300, required=False)
+    annual_revenue = money(min_value=0, required=False, allow_null=True)
+    employees = serializers.IntegerField(min_value=0, max_value=10_000_000, required=False, allow_null=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    country = serializers.RegexField(
+        r"^[A-Z]{2}$", required=False, error_messages={"invalid": "Use a two-letter country code, e.g. US."}
+    )
+    phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    website = serializers.URLField(max_length=200, required=False, allow_blank=True)
+
+
+class BankerProfileInput(StrictInput):
+    institution = serializers.CharField(max_length=200)
+    job_title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    bio = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    country = serializers.RegexField(
+        r"^[A-Z]{2}$", required=False, error_messages={"invalid": "Use a two-letter country code, e.g. US."}
+    )
+    products = serializers.ListField(
+        child=serializers.ChoiceField(choices=Product.choices), min_length=1, max_length=len(Product)
+    )
+    industries = serializers.ListField(
+        child=serializers.ChoiceField(choices=Industry.choices), required=False, max_length=len(Industry)
+    )
+    min_loan_amount = money(min_value=1)
+    max_loan_amount = money(min_value=1, required=False, allow_null=True)
+    availability = serializers.ChoiceField(choices=Availability.choices, required=False)
+    accepting_new_clients = serializers.BooleanField(required=False)
+
+    def validate_products(self, value: list[str]) -> list[str]:
+        return sorted(set(value))
+
+    def validate_industries(self, value: list[str]) -> list[str]:
+        return sorted(set(value))
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        instance = self.context.get("profile")
+        low = attrs.get("min_loan_amount", getattr(instance, "min_loan_amount", None))
+        high = attrs.get("max_loan_amount", getattr(instance, "max_loan_amount", None))
+        if low is not None and high is not None and high < low:
+            raise serializers.ValidationError(
+                {"max_loan_amount": ["The maximum must be at least the minimum loan amount."]}
+            )
+        return attrs
+
+
+class CredentialsMixin(StrictInput):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
+    first_name = serializers.CharField(max_length=150)
+    last_name = serializers.CharField(max_length=150)
+
+    USER_FIELDS = ("email", "password", "first_name", "last_name")
+
+    def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        data = dict(self.validated_data)
+        user = {name: data.pop(name) for name in self.USER_FIELDS}
+        return user, data
+
+
+class OwnerSignupInput(CredentialsMixin, OwnerProfileInput):
+    pass
+
+
+class BankerSignupInput(CredentialsMixin, BankerProfileInput):
+    pass
+
+
+class SignupOutput(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ("id", "email", "role")
+
+
+class TokenInput(StrictInput):
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=128, write_only=True)
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class OwnerProfileOutput(serializers.ModelSerializer):
+    class Meta:
+        model = BusinessOwnerProfile
+        fields = (
+            "company_name",
+            "industry",
+            "years_in_business",
+            "annual_revenue",
+            "employees",
+            "city",
+            "region",
+            "country",
+            "phone",
+            "website",
+        )
+
+
+class BankerProfileOutput(serializers.ModelSerializer):
+    class Meta:
+        model = BankerProfile
+        fields = (
+            "institution",
+            "job_title",
+            "bio",
+            "city",
+            "region",
+            "country",
+            "products",
+            "industries",
+            "min_loan_amount",
+            "max_loan_amount",
+            "availability",
+            "accepting_new_clients",
+            "verification_status",
+        )
+
+
+class MeOutput(serializers.ModelSerializer):
+    profile = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ("id", "email", "first_name", "last_name", "role", "is_staff", "profile")
+
+    def get_profile(self, user: User) -> dict[str, Any] | None:
+        if user.is_banker:
+            return BankerProfileOutput(user.banker_profile).data
+        if user.is_business_owner:
+            return OwnerProfileOutput(user.owner_profile).data
+        return None
+
+
+class MeUpdateInput(StrictInput):
+    first_name = serializers.CharField(max_length=150, required=False)
+    last_name = serializers.CharField(max_length=150, required=False)
+    profile = serializers.DictField(required=False)
+
+    def validate_profile(self, value: dict[str, Any]) -> dict[str, Any]:
+        user: User = self.context["request"].user
+        if user.is_banker:
+            nested: serializers.Serializer = BankerProfileInput(
+                data=value, partial=True, context={"profile": user.banker_profile}
+            )
+        elif user.is_business_owner:
+            nested = OwnerProfileInput(data=value, partial=True)
+        else:
+            raise serializers.ValidationError("This account has no profile.")
+        nested.is_valid(raise_exception=True)
+        return dict(nested.validated_data)
+
+
+class VerifyInput(StrictInput):
+    status = serializers.ChoiceField(
+        choices=[VerificationStatus.VERIFIED, VerificationStatus.REJECTED],
+        default=VerificationStatus.VERIFIED,
+    )
+
+
+class VerifyOutput(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="user_id")
+
+    class Meta:
+        model = BankerProfile
+        fields = ("id", "verification_status", "verified_at")

@@ -1,0 +1,113 @@
+"""Accounts API: sign-up, tokens, the current user, banker verification."""
+
+from __future__ import annotations
+
+from django.contrib.auth import logout
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.models import ApiToken, BankerProfile
+from accounts.permissions import IsAdmin
+from accounts.selectors import user_with_profile
+
+from .serializers import (
+    BankerSignupInput,
+    MeOutput,
+    MeUpdateInput,
+    OwnerSignupInput,
+    SignupOutput,
+    TokenInput,
+    TokenOutput,
+    VerifyInput,
+    VerifyOutput,
+)
+
+
+class _AuthEndpoint(APIView):
+    """Anonymous endpoints that trade in credentials get a tight throttle."""
+
+    permission_classes = (AllowAny,)
+    throttle_classes = (ScopedRateThrottle,)
+    throttle_scope = "auth"
+
+
+class BusinessOwnerSignupApi(_AuthEndpoint):
+    @extend_schema(request=OwnerSignupInput, responses={201: SignupOutput})
+    def post(self, request: Request) -> Response:
+        data = OwnerSignupInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user_fields, profile = data.split()
+        user = services.business_owner_signup(**user_fields, profile=profile)
+        return Response(SignupOutput(user).data, status=status.HTTP_201_CREATED)
+
+
+class BankerSignupApi(_AuthEndpoint):
+    @extend_schema(request=BankerSignupInput, responses={201: SignupOutput})
+    def post(self, request: Request) -> Response:
+        data = BankerSignupInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user_fields, profile = data.split()
+        user = services.banker_signup(**user_fields, profile=profile)
+        return Response(SignupOutput(user).data, status=status.HTTP_201_CREATED)
+
+
+class TokenCreateApi(_AuthEndpoint):
+    # No session authentication here: a token request must not need a CSRF token.
+    authentication_classes = ()
+
+    @extend_schema(request=TokenInput, responses={200: TokenOutput})
+    def post(self, request: Request) -> Response:
+        data = TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        key, token = services.token_create(request=request._request, **data.validated_data)
+        return Response(TokenOutput({"token": key, "expires_at": token.expires_at}).data)
+
+
+class LogoutApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        if isinstance(request.auth, ApiToken):
+            services.token_revoke(token=request.auth)
+        else:
+            logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(APIView):
+    permission_classes = (IsAuthenticated,)
+
+    @extend_schema(responses=MeOutput)
+    def get(self, request: Request) -> Response:
+        return Response(MeOutput(user_with_profile(user_id=request.user.pk)).data)  # type: ignore[arg-type]
+
+    @extend_schema(request=MeUpdateInput, responses=MeOutput)
+    def patch(self, request: Request) -> Response:
+        user = user_with_profile(user_id=request.user.pk)  # type: ignore[arg-type]
+        request.user = user
+        data = MeUpdateInput(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        profile = fields.pop("profile", {})
+        services.profile_update(user=user, user_fields=fields, profile_fields=profile)
+        return Response(MeOutput(user_with_profile(user_id=user.pk)).data)
+
+
+class BankerVerifyApi(APIView):
+    permission_classes = (IsAdmin,)
+
+    @extend_schema(request=VerifyInput, responses=VerifyOutput)
+    def post(self, request: Request, banker_id: int) -> Response:
+        get_object_or_404(BankerProfile, user_id=banker_id)
+        data = VerifyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        profile = services.banker_set_verification(banker_id=banker_id, status=data.validated_data["status"])
+        return Response(VerifyOutput(profile).data)

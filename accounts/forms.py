@@ -1,0 +1,124 @@
+"""Page forms: they parse and validate; the services write."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .choices import Industry, Product
+from .models import BankerProfile, BusinessOwnerProfile, User, normalize_email
+
+
+class AccountForm(forms.Form):
+    first_name = forms.CharField(max_length=150, label="First name")
+    last_name = forms.CharField(max_length=150, label="Last name")
+    email = forms.EmailField(max_length=254, label="Work email")
+    password = forms.CharField(
+        label="Password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters; not a common or all-numeric password.",
+        max_length=128,
+    )
+    password_confirm = forms.CharField(
+        label="Confirm password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        max_length=128,
+    )
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account with this email already exists.")
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_confirm"):
+            self.add_error("password_confirm", "The two passwords do not match.")
+        return data
+
+    def service_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {name: data[name] for name in ("email", "password", "first_name", "last_name")}
+
+
+class OwnerProfileForm(forms.ModelForm):
+    website = forms.URLField(max_length=200, required=False, assume_scheme="https")
+
+    class Meta:
+        model = BusinessOwnerProfile
+        fields = (
+            "company_name",
+            "industry",
+            "years_in_business",
+            "annual_revenue",
+            "employees",
+            "city",
+            "region",
+            "country",
+            "phone",
+            "website",
+        )
+        labels = {"region": "State / region", "country": "Country code"}
+        help_texts = {"annual_revenue": "In USD, optional.", "country": "Two letters, e.g. US."}
+
+
+class BankerProfileForm(forms.ModelForm):
+    products = forms.MultipleChoiceField(
+        choices=Product.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label="Loan products you offer",
+    )
+    industries = forms.MultipleChoiceField(
+        choices=Industry.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Industries you serve",
+    )
+
+    class Meta:
+        model = BankerProfile
+        fields = (
+            "institution",
+            "job_title",
+            "bio",
+            "city",
+            "region",
+            "country",
+            "products",
+            "industries",
+            "min_loan_amount",
+            "max_loan_amount",
+            "availability",
+            "accepting_new_clients",
+        )
+        labels = {
+            "region": "State / region",
+            "country": "Country code",
+            "min_loan_amount": "Minimum loan amount (USD)",
+            "max_loan_amount": "Maximum loan amount (USD)",
+            "accepting_new_clients": "Accepting new clients",
+        }
+        help_texts = {"max_loan_amount": "Leave empty for no maximum."}
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("min_loan_amount"), data.get("max_loan_amount")
+        if low is not None and high is not None and high < low:
+            self.add_error("max_loan_amount", "The maximum must be at least the minimum.")
+        return data
+
+
+class NamesForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("first_name", "last_name")
+
+
+class EmailLoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )

@@ -1,0 +1,171 @@
+"""Demo data for `make run`: one business owner, a few dozen verified bankers,
+one pending banker and an admin. Safe to run again: it never duplicates."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from accounts import services
+from accounts.choices import Availability, Industry, Product, VerificationStatus
+from accounts.models import User
+
+DEMO_PASSWORD = "demo-pass-2024!"  # noqa: S105 - printed for the demo on purpose
+OWNER_EMAIL = "owner@demo.b2bbank.local"
+BANKER_EMAIL = "banker@demo.b2bbank.local"
+PENDING_EMAIL = "pending.banker@demo.b2bbank.local"
+ADMIN_EMAIL = "admin@demo.b2bbank.local"
+
+FIRST = [
+    "Ava",
+    "Ben",
+    "Carla",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Isla",
+    "Jamal",
+    "Kofi",
+    "Lena",
+    "Marco",
+    "Nina",
+    "Omar",
+    "Priya",
+]
+LAST = [
+    "Alvarez",
+    "Brooks",
+    "Chen",
+    "Dubois",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Johnson",
+    "Kim",
+    "Lopez",
+    "Miller",
+    "Nakamura",
+    "Okafor",
+    "Patel",
+]
+BANKS = [
+    "First Harbor Bank",
+    "Summit Commercial",
+    "Redwood Credit Union",
+    "Lakeside Capital",
+    "Prairie National",
+    "Atlas Business Bank",
+    "Bayview Trust",
+]
+TITLES = [
+    "Commercial Lending Officer",
+    "SBA Loan Specialist",
+    "Relationship Manager",
+    "VP, Business Banking",
+    "Equipment Finance Manager",
+]
+PLACES = [
+    ("San Francisco", "CA"),
+    ("Los Angeles", "CA"),
+    ("Austin", "TX"),
+    ("Dallas", "TX"),
+    ("New York", "NY"),
+    ("Chicago", "IL"),
+    ("Miami", "FL"),
+    ("Seattle", "WA"),
+    ("Denver", "CO"),
+    ("Boston", "MA"),
+]
+MINIMUMS = [Decimal(v) for v in ("10000", "25000", "50000", "100000", "250000", "500000")]
+
+
+class Command(BaseCommand):
+    help = "Create demo users (idempotent) and print their logins."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bankers", type=int, default=36)
+
+    @transaction.atomic
+    def handle(self, *args: Any, bankers: int, **options: Any) -> None:
+        rng = random.Random(42)  # noqa: S311 - demo data, not security
+        if not User.objects.filter(email=OWNER_EMAIL).exists():
+            services.business_owner_signup(
+                email=OWNER_EMAIL,
+                password=DEMO_PASSWORD,
+                first_name="Olivia",
+                last_name="Owens",
+                profile={
+                    "company_name": "Owens Fabrication LLC",
+                    "industry": Industry.MANUFACTURING,
+                    "years_in_business": 8,
+                    "annual_revenue": Decimal("2400000.00"),
+                    "employees": 35,
+                    "city": "Oakland",
+                    "region": "CA",
+                    "country": "US",
+                },
+            )
+        for index in range(bankers):
+            email = BANKER_EMAIL if index == 0 else f"banker{index:02d}@demo.b2bbank.local"
+            if User.objects.filter(email=email).exists():
+                continue
+            city, region = PLACES[index % len(PLACES)]
+            minimum = MINIMUMS[index % len(MINIMUMS)]
+            products = sorted(rng.sample(Product.values, k=rng.randint(1, 4)))
+            if index == 0:
+                products = [Product.EQUIPMENT_FINANCING, Product.TERM_LOAN, Product.LINE_OF_CREDIT]
+            institution = BANKS[index % len(BANKS)]
+            user = services.banker_signup(
+                email=email,
+                password=DEMO_PASSWORD,
+                first_name=FIRST[index % len(FIRST)],
+                last_name=LAST[(index * 7) % len(LAST)],
+                profile={
+                    "institution": institution,
+                    "job_title": TITLES[index % len(TITLES)],
+                    "bio": f"{TITLES[index % len(TITLES)]} at {institution} in {city}, "
+                    f"working with {', '.join(p.replace('_', ' ') for p in products)}.",
+                    "city": city,
+                    "region": region,
+                    "country": "US",
+                    "products": products,
+                    "industries": sorted(rng.sample(Industry.values, k=rng.randint(2, 5))),
+                    "min_loan_amount": minimum,
+                    "max_loan_amount": None if index % 5 == 0 else minimum * rng.choice([10, 20, 40]),
+                    "availability": [Availability.AVAILABLE, Availability.BUSY, Availability.AWAY][index % 3],
+                    "accepting_new_clients": index % 7 != 6,
+                },
+            )
+            services.banker_set_verification(banker_id=user.pk, status=VerificationStatus.VERIFIED)
+        if not User.objects.filter(email=PENDING_EMAIL).exists():
+            services.banker_signup(
+                email=PENDING_EMAIL,
+                password=DEMO_PASSWORD,
+                first_name="Pat",
+                last_name="Pending",
+                profile={
+                    "institution": "Newcomer Bank",
+                    "products": [Product.TERM_LOAN],
+                    "min_loan_amount": Decimal("50000"),
+                },
+            )
+        if not User.objects.filter(email=ADMIN_EMAIL).exists():
+            User.objects.create_superuser(ADMIN_EMAIL, DEMO_PASSWORD, first_name="Ada", last_name="Admin")
+        self.stdout.write(
+            self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/login/ with:")
+        )
+        for role, email in (
+            ("business owner", OWNER_EMAIL),
+            ("banker (verified)", BANKER_EMAIL),
+            ("banker (pending)", PENDING_EMAIL),
+            ("admin (/admin/)", ADMIN_EMAIL),
+        ):
+            self.stdout.write(f"  {role:<18} {email}  /  {DEMO_PASSWORD}")

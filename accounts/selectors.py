@@ -1,0 +1,30 @@
+"""Reads of accounts that other apps and views share."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from .choices import VerificationStatus
+from .models import ApiToken, BankerProfile, User
+
+
+def user_with_profile(*, user_id: int) -> User:
+    return User.objects.select_related("owner_profile", "banker_profile").get(pk=user_id)
+
+
+def verified_bankers() -> QuerySet[BankerProfile]:
+    """Bankers the public may see: verified and with an active account."""
+    return BankerProfile.objects.filter(verification_status=VerificationStatus.VERIFIED, user__is_active=True)
+
+
+def banker_profile_for(*, user: User) -> BankerProfile | None:
+    return BankerProfile.objects.filter(user=user).first()
+
+
+def token_from_key(*, key: str) -> ApiToken | None:
+    return (
+        ApiToken.objects.live()
+        .select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), user__is_active=True)
+        .first()
+    )

@@ -1,0 +1,183 @@
+"""Every write to accounts: sign-up, profile edits, verification, API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from b2bbank.domain_errors import NotEligible
+
+from .choices import Role, VerificationStatus
+from .models import ApiToken, BankerProfile, BusinessOwnerProfile, User, normalize_email
+
+USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name"})
+OWNER_PROFILE_FIELDS = frozenset(
+    {
+        "company_name",
+        "industry",
+        "years_in_business",
+        "annual_revenue",
+        "employees",
+        "city",
+        "region",
+        "country",
+        "phone",
+        "website",
+    }
+)
+BANKER_PROFILE_FIELDS = frozenset(
+    {
+        "institution",
+        "job_title",
+        "bio",
+        "city",
+        "region",
+        "country",
+        "products",
+        "industries",
+        "min_loan_amount",
+        "max_loan_amount",
+        "availability",
+        "accepting_new_clients",
+    }
+)
+DUPLICATE_EMAIL = "An account with this email already exists."
+
+
+class InvalidCredentials(NotEligible):
+    code = "invalid_credentials"
+
+
+def _only(fields: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
+    unknown = set(fields) - allowed
+    if unknown:
+        # Callers pass parsed input; an unknown key is a programming error, not user input.
+        raise ValueError(f"fields not editable here: {sorted(unknown)}")
+    return dict(fields)
+
+
+def _new_user(*, email: str, password: str, first_name: str, last_name: str, role: Role) -> User:
+    email = normalize_email(email)
+    user = User(email=email, first_name=first_name, last_name=last_name, role=role)
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": [DUPLICATE_EMAIL]})
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.full_clean(exclude=["password"], validate_constraints=False)
+    try:
+        # A savepoint so a racing duplicate surfaces as a field error, not a 500.
+        with transaction.atomic():
+            user.save()
+    except IntegrityError as exc:
+        raise ValidationError({"email": [DUPLICATE_EMAIL]}) from exc
+    return user
+
+
+@transaction.atomic
+def business_owner_signup(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    profile: Mapping[str, Any],
+) -> User:
+    """Create a business owner with their company profile."""
+    user = _new_user(
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.BUSINESS_OWNER,
+    )
+    owner = BusinessOwnerProfile(user=user, **_only(profile, OWNER_PROFILE_FIELDS))
+    owner.full_clean()
+    owner.save()
+    return user
+
+
+@transaction.atomic
+def banker_signup(
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    profile: Mapping[str, Any],
+) -> User:
+    """Create a banker; the profile starts `pending` until an admin verifies it."""
+    user = _new_user(
+        email=email, password=password, first_name=first_name, last_name=last_name, role=Role.BANKER
+    )
+    banker = BankerProfile(user=user, **_only(profile, BANKER_PROFILE_FIELDS))
+    banker.full_clean()
+    banker.save()
+    return user
+
+
+@transaction.atomic
+def profile_update(*, user: User, user_fields: Mapping[str, Any], profile_fields: Mapping[str, Any]) -> User:
+    """Edit a user's own names and role profile. Only the fields of the user's role
+    are accepted; verification and role never change here."""
+    for name, value in _only(user_fields, USER_EDITABLE_FIELDS).items():
+        setattr(user, name, value)
+    if user_fields:
+        user.full_clean(exclude=["password"], validate_constraints=False)
+        user.save(update_fields=[*user_fields])
+    if profile_fields:
+        profile: BankerProfile | BusinessOwnerProfile
+        if user.is_banker:
+            profile = BankerProfile.objects.select_for_update().get(user=user)
+            allowed = BANKER_PROFILE_FIELDS
+        elif user.is_business_owner:
+            profile = BusinessOwnerProfile.objects.select_for_update().get(user=user)
+            allowed = OWNER_PROFILE_FIELDS
+        else:
+            raise NotEligible("Only business owners and bankers have a profile.")
+        for name, value in _only(profile_fields, allowed).items():
+            setattr(profile, name, value)
+        profile.full_clean()
+        profile.save()
+    return user
+
+
+@transaction.atomic
+def banker_set_verification(*, banker_id: int, status: VerificationStatus) -> BankerProfile:
+    """Verify or reject a banker (admins only; callers check that)."""
+    profile = BankerProfile.objects.select_for_update().get(user_id=banker_id)
+    profile.verification_status = status
+    profile.verified_at = timezone.now() if status == VerificationStatus.VERIFIED else None
+    profile.save(update_fields=["verification_status", "verified_at", "updated_at"])
+    return profile
+
+
+def token_create(*, request: HttpRequest | None, email: str, password: str) -> tuple[str, ApiToken]:
+    """Exchange credentials for a bearer token. Returns the raw key (shown once)
+    and the stored token. The same answer whether the email exists or not."""
+    user = authenticate(request, username=normalize_email(email), password=password)
+    if user is None or not user.is_active:
+        raise InvalidCredentials("Unable to sign in with the email and password provided.")
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=ApiToken.hash_key(key),
+        expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+    )
+    return key, token
+
+
+def token_revoke(*, token: ApiToken) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())

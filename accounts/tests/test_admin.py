@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import BankerProfile, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_action_verifies_selected_bankers(client: Client, staff: User, pending_banker: User) -> None:
+    client.force_login(staff)
+    response = client.post(
+        reverse("admin:accounts_bankerprofile_changelist"),
+        {"action": "verify_bankers", "_selected_action": [pending_banker.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert BankerProfile.objects.get(user=pending_banker).verification_status == "verified"
+
+
+def test_admin_lists_and_searches(client: Client, staff: User, banker_x: User, owner_a: User) -> None:
+    client.force_login(staff)
+    for name in ("accounts_user", "accounts_bankerprofile", "accounts_businessownerprofile"):
+        response = client.get(reverse(f"admin:{name}_changelist"), {"q": "example"})
+        assert response.status_code == 200
+    assert client.get(reverse("admin:accounts_user_change", args=[banker_x.pk])).status_code == 200

@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from accounts.tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+ACCOUNT = {
+    "first_name": "Ola",
+    "last_name": "Owner",
+    "email": "Ola@Example.com",
+    "password": PASSWORD,
+    "password_confirm": PASSWORD,
+}
+
+
+def test_owner_signs_up_and_lands_on_owner_dashboard(client: Client) -> None:
+    response = client.post(
+        reverse("accounts:signup-owner"),
+        {
+            **ACCOUNT,
+            "company_name": "Ola Bakery",
+            "industry": "hospitality",
+            "years_in_business": "3",
+            "country": "US",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("accounts:owner-home")
+    assert "Ola Bakery" in response.content.decode()
+    assert User.objects.get().email == "ola@example.com"
+
+
+def test_banker_signup_shows_pending_notice(client: Client) -> None:
+    response = client.post(
+        reverse("accounts:signup-banker"),
+        {
+            **ACCOUNT,
+            "institution": "Harbor Bank",
+            "products": ["term_loan", "sba_loan"],
+            "min_loan_amount": "25000",
+            "availability": "available",
+            "country": "US",
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("accounts:banker-home")
+    assert "awaiting verification" in response.content.decode()
+
+
+def test_signup_form_shows_inline_errors_and_creates_nothing(client: Client) -> None:
+    response = client.post(
+        reverse("accounts:signup-banker"),
+        {**ACCOUNT, "password_confirm": "different-pass-1", "institution": "", "min_loan_amount": "-1"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The two passwords do not match." in html
+    assert 'id="id_institution_errors"' in html
+    assert 'aria-invalid="true"' in html or "field-invalid" in html
+    assert not User.objects.exists()
+
+
+def test_signup_form_reports_weak_password_from_service(client: Client) -> None:
+    response = client.post(
+        reverse("accounts:signup-owner"),
+        {
+            **ACCOUNT,
+            "password": "1234567890",
+            "password_confirm": "1234567890",
+            "company_name": "X",
+            "industry": "retail",
+            "years_in_business": "1",
+            "country": "US",
+        },
+    )
+    assert response.status_code == 200
+    assert "This password is entirely numeric." in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_signup_duplicate_email_any_case_is_a_form_error(client: Client, owner_a: User) -> None:
+    response = client.post(
+        reverse("accounts:signup-owner"),
+        {
+            **ACCOUNT,
+            "email": "OWNER.A@example.com",
+            "company_name": "X",
+            "industry": "retail",
+            "years_in_business": "1",
+            "country": "US",
+        },
+    )
+    assert "already exists" in response.content.decode()
+    assert User.objects.count() == 1
+
+
+def test_login_with_email_in_any_case(client: Client, owner_a: User) -> None:
+    response = client.post(
+        reverse("accounts:login"), {"username": "Owner.A@EXAMPLE.com", "password": PASSWORD}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("accounts:owner-home")
+
+
+def test_login_wrong_password_shows_error(client: Client, owner_a: User) -> None:
+    response = client.post(reverse("accounts:login"), {"username": owner_a.email, "password": "nope-nope"})
+    assert response.status_code == 200
+    assert "correct email and password" in response.content.decode()
+
+
+def test_logout_ends_session(client: Client, owner_a: User) -> None:
+    client.force_login(owner_a)
+    client.post(reverse("accounts:logout"))
+    assert client.get(reverse("accounts:owner-home")).status_code == 302
+
+
+def test_dashboard_sends_each_role_home(client: Client, owner_a: User, banker_x: User, staff: User) -> None:
+    for user, target in (
+        (owner_a, "accounts:owner-home"),
+        (banker_x, "accounts:banker-home"),
+        (staff, "admin:index"),
+    ):
+        client.force_login(user)
+        assert client.get(reverse("dashboard"))["Location"] == reverse(target)
+
+
+def test_banker_saves_profile_settings(client: Client, banker_x: User) -> None:
+    client.force_login(banker_x)
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "first_name": "Xan",
+            "last_name": "Banker",
+            "institution": "New Bank",
+            "products": ["line_of_credit"],
+            "industries": ["retail"],
+            "min_loan_amount": "10000",
+            "max_loan_amount": "",
+            "availability": "busy",
+            "country": "US",
+        },
+        follow=True,
+    )
+    assert "Your profile has been saved." in response.content.decode()
+    profile = banker_x.banker_profile
+    profile.refresh_from_db()
+    assert profile.institution == "New Bank"
+    assert profile.products == ["line_of_credit"]
+    assert profile.max_loan_amount is None
+    assert profile.accepting_new_clients is False  # unchecked box
+
+
+def test_profile_settings_rejects_max_below_min_and_saves_nothing(client: Client, banker_x: User) -> None:
+    client.force_login(banker_x)
+    response = client.post(
+        reverse("accounts:profile"),
+        {
+            "first_name": "Xan",
+            "last_name": "B",
+            "institution": "Changed",
+            "products": ["term_loan"],
+            "min_loan_amount": "5000",
+            "max_loan_amount": "100",
+            "availability": "busy",
+            "country": "US",
+        },
+    )
+    assert "The maximum must be at least the minimum." in response.content.decode()
+    banker_x.banker_profile.refresh_from_db()
+    assert banker_x.banker_profile.institution == "First Harbor Bank"
+
+
+def test_every_response_has_a_request_id(client: Client) -> None:
+    first = client.get("/")["X-Request-ID"]
+    assert len(first) >= 8
+    assert client.get("/", HTTP_X_REQUEST_ID="proxy-id-12345")["X-Request-ID"] == "proxy-id-12345"
+    assert client.get("/", HTTP_X_REQUEST_ID="bad id<script>")["X-Request-ID"] != "bad id<script>"
+
+
+def test_healthz_reports_database_and_channel_layer(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "channel_layer": "ok"}
+
+
+def test_healthz_is_503_when_channel_layer_is_down(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+    from channels.layers import channel_layers
+
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": ["redis://127.0.0.1:1"]},
+        }
+    }
+    channel_layers.backends.clear()
+    try:
+        response = client.get("/healthz")
+    finally:
+        channel_layers.backends.clear()
+    assert response.status_code == 503
+    assert response.json()["channel_layer"] == "down"
+    assert response.json()["database"] == "ok"
+
+
+def test_swagger_ui_is_served_without_cdn(client: Client) -> None:
+    html = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in html
+    assert "cdn" not in html.lower()
+    assert client.get("/api/v1/schema/").status_code == 200

@@ -1,0 +1,126 @@
+"""Sign-up, sign-in, dashboards and profile settings pages."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView, LogoutView
+from django.core.exceptions import ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .choices import Role
+from .forms import AccountForm, BankerProfileForm, EmailLoginForm, NamesForm, OwnerProfileForm
+from .models import User
+from .permissions import role_required
+
+SIGNUP_FORMS = {
+    "business-owner": (Role.BUSINESS_OWNER, OwnerProfileForm, services.business_owner_signup),
+    "banker": (Role.BANKER, BankerProfileForm, services.banker_signup),
+}
+
+
+def attach_errors(exc: ValidationError, *forms: BaseForm) -> None:
+    """Put a service's field errors on whichever form has that field."""
+    for field, errors in exc.message_dict.items():
+        target = next((f for f in forms if field in f.fields), forms[0])
+        target.add_error(field if field in target.fields else None, errors)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+def signup_choose(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    return render(request, "accounts/signup_choose.html")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest, kind: str) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("dashboard")
+    role, profile_form_class, signup_service = SIGNUP_FORMS[kind]
+    account_form = AccountForm(request.POST or None)
+    profile_form = profile_form_class(request.POST or None)
+    if request.method == "POST" and account_form.is_valid() and profile_form.is_valid():
+        try:
+            user = signup_service(**account_form.service_fields(), profile=profile_form.cleaned_data)
+        except ValidationError as exc:
+            attach_errors(exc, account_form, profile_form)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome to b2bbank. Your account is ready.")
+            return redirect("dashboard")
+    return render(
+        request,
+        "accounts/signup_form.html",
+        {"role": role, "account_form": account_form, "profile_form": profile_form},
+    )
+
+
+class EmailLoginView(LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailLoginForm
+    redirect_authenticated_user = True
+
+
+class PostOnlyLogoutView(LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Send each role to its home."""
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_business_owner:
+        return redirect("accounts:owner-home")
+    if user.is_banker:
+        return redirect("accounts:banker-home")
+    if user.is_staff:
+        return redirect("admin:index")
+    return render(request, "accounts/no_role.html", status=403)
+
+
+@role_required(Role.BUSINESS_OWNER)
+def owner_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/owner_home.html", {"profile": request.user.owner_profile})  # type: ignore[union-attr]
+
+
+@role_required(Role.BANKER)
+def banker_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/banker_home.html", {"profile": request.user.banker_profile})  # type: ignore[union-attr]
+
+
+@role_required(Role.BUSINESS_OWNER, Role.BANKER)
+@require_http_methods(["GET", "POST"])
+def profile_settings(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    if user.is_banker:
+        form_class, instance = BankerProfileForm, user.banker_profile
+    else:
+        form_class, instance = OwnerProfileForm, user.owner_profile  # type: ignore[assignment]
+    names_form = NamesForm(request.POST or None, instance=user)
+    profile_form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and names_form.is_valid() and profile_form.is_valid():
+        try:
+            services.profile_update(
+                user=user,
+                user_fields={name: names_form.cleaned_data[name] for name in NamesForm.Meta.fields},
+                profile_fields={name: profile_form.cleaned_data[name] for name in form_class.Meta.fields},
+            )
+        except ValidationError as exc:
+            attach_errors(exc, names_form, profile_form)
+        else:
+            messages.success(request, "Your profile has been saved.")
+            return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile_settings.html",
+        {"names_form": names_form, "profile_form": profile_form},
+    )

@@ -1,0 +1,31 @@
+"""The one place where domain errors become API answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from b2bbank.domain_errors import DomainError, Forbidden, InvalidTransition, NotEligible, NotFound
+
+_STATUS = {
+    InvalidTransition: status.HTTP_409_CONFLICT,
+    NotEligible: status.HTTP_400_BAD_REQUEST,
+    NotFound: status.HTTP_404_NOT_FOUND,
+    Forbidden: status.HTTP_403_FORBIDDEN,
+}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        code = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST)
+        return Response({"detail": exc.detail, "code": exc.code}, status=code)
+    if isinstance(exc, DjangoValidationError):
+        # Model-level validation from services (full_clean) keeps its field names.
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
+        exc = ValidationError(detail=detail)
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,19 @@
+"""Test settings: real PostgreSQL (DATABASE_URL or the embedded one), fast
+password hashing, no throttling surprises (throttle tests set their own rates)."""
+
+from .dev import *  # noqa: F403
+from .dev import DATABASES, REST_FRAMEWORK
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
+# Argon2 is deliberately slow; tests create hundreds of users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "10000/min", "auth": "10000/min"},
+}
+# Connections are opened and closed per test; persistent ones only hold locks.
+DATABASES["default"]["CONN_MAX_AGE"] = 0

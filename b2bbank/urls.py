@@ -1,0 +1,30 @@
+"""Top-level routes: pages, the API under /api/v1/, admin, health.
+Websocket routes live in chat/routing.py (see asgi.py)."""
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts import views as account_views
+from b2bbank.health import healthz
+
+api_v1: list[URLPattern | URLResolver] = [
+    path("", include("accounts.api.urls")),
+    path("", include("directory.api.urls")),
+    path("", include("loans.api.urls")),
+    path("", include("chat.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("dashboard/", account_views.dashboard, name="dashboard"),
+    path("", include("accounts.urls")),
+    path("", include("directory.urls")),
+    path("", include("loans.urls")),
+    path("", include("chat.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="api-docs"),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,93 @@
+"""Fixtures every app's tests share: the six actors of the permission matrix and
+API clients for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.choices import VerificationStatus
+from accounts.tests.factories import BankerFactory, OwnerFactory, StaffFactory
+
+ACTORS = ("anonymous", "owner_a", "owner_b", "banker_x", "banker_y", "staff")
+
+
+@dataclass
+class World:
+    """Seeded users (and, per app, objects) the access matrix runs against."""
+
+    users: dict[str, Any]
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.__dict__["users"][name]
+        except KeyError:
+            try:
+                return self.__dict__["objects"][name]
+            except KeyError:
+                raise AttributeError(name) from None
+
+
+@pytest.fixture
+def owner_a(db):  # type: ignore[no-untyped-def]
+    return OwnerFactory(email="owner.a@example.com")
+
+
+@pytest.fixture
+def owner_b(db):  # type: ignore[no-untyped-def]
+    return OwnerFactory(email="owner.b@example.com")
+
+
+@pytest.fixture
+def banker_x(db):  # type: ignore[no-untyped-def]
+    return BankerFactory(email="banker.x@example.com")
+
+
+@pytest.fixture
+def banker_y(db):  # type: ignore[no-untyped-def]
+    return BankerFactory(email="banker.y@example.com")
+
+
+@pytest.fixture
+def pending_banker(db):  # type: ignore[no-untyped-def]
+    return BankerFactory(email="pending@example.com", profile__verification_status=VerificationStatus.PENDING)
+
+
+@pytest.fixture
+def staff(db):  # type: ignore[no-untyped-def]
+    return StaffFactory(email="staff@example.com")
+
+
+@pytest.fixture
+def world(owner_a, owner_b, banker_x, banker_y, staff) -> World:  # type: ignore[no-untyped-def]
+    return World(
+        users={
+            "anonymous": None,
+            "owner_a": owner_a,
+            "owner_b": owner_b,
+            "banker_x": banker_x,
+            "banker_y": banker_y,
+            "staff": staff,
+        }
+    )
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+def client_for(user: Any) -> APIClient:
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+@pytest.fixture
+def api_as():  # type: ignore[no-untyped-def]
+    return client_for
