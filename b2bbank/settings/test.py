@@ -2,7 +2,7 @@
 password hashing, no throttling surprises (throttle tests set their own rates)."""
 
 from .dev import *  # noqa: F403
-from .dev import DATABASES, REST_FRAMEWORK
+from .dev import DATABASES, REST_FRAMEWORK, env
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
@@ -17,3 +17,6 @@ REST_FRAMEWORK = {
 }
 # Connections are opened and closed per test; persistent ones only hold locks.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A server process started by the browser tests serves the test database.
+if env.str("B2BBANK_SERVE_DATABASE", default=""):
+    DATABASES["default"]["NAME"] = env.str("B2BBANK_SERVE_DATABASE")
