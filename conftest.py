@@ -91,3 +91,9 @@ def client_for(user: Any) -> APIClient:
 @pytest.fixture
 def api_as():  # type: ignore[no-untyped-def]
     return client_for
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Browser tests run last: Playwright's sync API keeps an event loop running
+    in the main thread for the session, which async_to_sync refuses to share."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

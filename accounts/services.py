@@ -164,7 +164,7 @@ def banker_set_verification(*, banker_id: int, status: VerificationStatus) -> Ba
     return profile
 
 
-def token_create(*, request: HttpRequest | None, email: str, password: str) -> tuple[str, ApiToken]:
+def token_create(*, request: HttpRequest, email: str, password: str) -> tuple[str, ApiToken]:
     """Exchange credentials for a bearer token. Returns the raw key (shown once)
     and the stored token. The same answer whether the email exists or not."""
     user = authenticate(request, username=normalize_email(email), password=password)

@@ -33,6 +33,8 @@ from .serializers import (
 class _AuthEndpoint(APIView):
     """Anonymous endpoints that trade in credentials get a tight throttle."""
 
+    # No session authentication: these need no CSRF token and act on no account.
+    authentication_classes = ()
     permission_classes = (AllowAny,)
     throttle_classes = (ScopedRateThrottle,)
     throttle_scope = "auth"
@@ -59,9 +61,6 @@ class BankerSignupApi(_AuthEndpoint):
 
 
 class TokenCreateApi(_AuthEndpoint):
-    # No session authentication here: a token request must not need a CSRF token.
-    authentication_classes = ()
-
     @extend_schema(request=TokenInput, responses={200: TokenOutput})
     def post(self, request: Request) -> Response:
         data = TokenInput(data=request.data)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts import services
@@ -136,7 +137,9 @@ def test_banker_set_verification_records_time(pending_banker: User) -> None:
 
 
 def test_token_create_stores_only_a_hash(owner_a: User) -> None:
-    key, token = services.token_create(request=None, email="OWNER.A@example.com", password=PASSWORD)
+    key, token = services.token_create(
+        request=RequestFactory().post("/api/v1/auth/token/"), email="OWNER.A@example.com", password=PASSWORD
+    )
     assert token.user == owner_a
     assert token.key_hash == ApiToken.hash_key(key)
     assert key not in token.key_hash
@@ -149,7 +152,9 @@ def test_token_create_stores_only_a_hash(owner_a: User) -> None:
 )
 def test_token_create_refuses_bad_credentials_the_same_way(owner_a: User, email: str, password: str) -> None:
     with pytest.raises(services.InvalidCredentials) as exc:
-        services.token_create(request=None, email=email, password=password)
+        services.token_create(
+            request=RequestFactory().post("/api/v1/auth/token/"), email=email, password=password
+        )
     assert "Unable to sign in" in exc.value.detail
     assert not ApiToken.objects.exists()
 
@@ -158,10 +163,14 @@ def test_token_create_refuses_inactive_user(owner_a: User) -> None:
     owner_a.is_active = False
     owner_a.save()
     with pytest.raises(services.InvalidCredentials):
-        services.token_create(request=None, email=owner_a.email, password=PASSWORD)
+        services.token_create(
+            request=RequestFactory().post("/api/v1/auth/token/"), email=owner_a.email, password=PASSWORD
+        )
 
 
 def test_token_revoke_marks_token(owner_a: User) -> None:
-    _, token = services.token_create(request=None, email=owner_a.email, password=PASSWORD)
+    _, token = services.token_create(
+        request=RequestFactory().post("/api/v1/auth/token/"), email=owner_a.email, password=PASSWORD
+    )
     services.token_revoke(token=token)
     assert not ApiToken.objects.live().filter(pk=token.pk).exists()

@@ -1,0 +1,49 @@
+"""The CSP must not break what people use: our pages, Django admin, Swagger UI."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from accounts.tests.factories import PASSWORD, StaffFactory
+from tests.browser.conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def collect_csp_violations(page: Any) -> list[str]:
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return violations
+
+
+def test_swagger_ui_renders_under_the_csp(new_page: Any) -> None:
+    page = new_page()
+    violations = collect_csp_violations(page)
+    page.goto("/api/docs/")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "b2bbank API" in page.inner_text(".swagger-ui .info .title")
+    screenshot(page, "06-api-docs")
+    assert violations == []
+
+
+def test_admin_and_pages_render_under_the_csp(new_page: Any) -> None:
+    StaffFactory(email="admin@example.com")
+    page = new_page()
+    violations = collect_csp_violations(page)
+    for url in ("/", "/signup/banker/", "/login/"):
+        page.goto(url)
+    page.goto("/admin/login/")
+    page.get_by_label("Email").fill("admin@example.com")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto("/admin/accounts/bankerprofile/")
+    assert page.get_by_role("heading", name="Select banker profile to change").is_visible()
+    screenshot(page, "07-admin-bankers")
+    assert violations == []
