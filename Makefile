@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint format migrate demo db-stop bench clean
+.PHONY: install run test lint audit-deps format migrate demo db-stop bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/bandit -q -r accounts audit b2bbank directory loans chat -x '*/tests/*,*/migrations/*' --severity-level high
+
+## audit-deps: known vulnerabilities in the pinned requirements. --strict fails when a
+## package could not be checked (e.g. no route to the vulnerability database).
+audit-deps: install
+	$(BIN)/pip-audit --strict -r requirements.txt --progress-spinner off
 
 format: install
 	$(BIN)/ruff check --fix .

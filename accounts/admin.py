@@ -7,6 +7,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from audit.admin_trail import AuditedAdminMixin
+
 from . import services
 from .choices import VerificationStatus
 from .models import ApiToken, BankerProfile, BusinessOwnerProfile, User
@@ -26,7 +28,7 @@ class BankerProfileInline(admin.StackedInline):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "role", "is_active", "is_staff", "date_joined")
     list_filter = ("role", "is_active", "is_staff")
@@ -59,7 +61,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(BusinessOwnerProfile)
-class BusinessOwnerProfileAdmin(admin.ModelAdmin):
+class BusinessOwnerProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("company_name", "user", "industry", "region", "country", "created_at")
     list_filter = ("industry", "country")
     search_fields = ("company_name", "user__email", "city", "region")
@@ -72,12 +74,12 @@ def _set_verification(
 ) -> None:
     ids = list(queryset.values_list("user_id", flat=True))
     for banker_id in ids:
-        services.banker_set_verification(banker_id=banker_id, status=status)
+        services.banker_set_verification(banker_id=banker_id, status=status, actor=request.user)
     messages.success(request, f"{len(ids)} banker(s) marked {status.label.lower()}.")
 
 
 @admin.register(BankerProfile)
-class BankerProfileAdmin(admin.ModelAdmin):
+class BankerProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "user",
         "institution",

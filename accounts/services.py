@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from audit.services import audit_log
 from b2bbank.domain_errors import NotEligible
 
 from .choices import Role, VerificationStatus
@@ -155,12 +156,22 @@ def profile_update(*, user: User, user_fields: Mapping[str, Any], profile_fields
 
 
 @transaction.atomic
-def banker_set_verification(*, banker_id: int, status: VerificationStatus) -> BankerProfile:
-    """Verify or reject a banker (admins only; callers check that)."""
+def banker_set_verification(
+    *, banker_id: int, status: VerificationStatus, actor: User | None = None
+) -> BankerProfile:
+    """Verify or reject a banker (admins only; callers check that). Audited."""
     profile = BankerProfile.objects.select_for_update().get(user_id=banker_id)
+    before = profile.verification_status
     profile.verification_status = status
     profile.verified_at = timezone.now() if status == VerificationStatus.VERIFIED else None
     profile.save(update_fields=["verification_status", "verified_at", "updated_at"])
+    audit_log(
+        action="banker.verification",
+        actor=actor,
+        target=profile,
+        before={"verification_status": before},
+        after={"verification_status": status},
+    )
     return profile
 
 
@@ -171,13 +182,17 @@ def token_create(*, request: HttpRequest, email: str, password: str) -> tuple[st
     if user is None or not user.is_active:
         raise InvalidCredentials("Unable to sign in with the email and password provided.")
     key = secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user,
-        key_hash=ApiToken.hash_key(key),
-        expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
-    )
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=user,
+            key_hash=ApiToken.hash_key(key),
+            expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+        )
+        audit_log(action="auth.token_created", actor=user, target=token)
     return key, token
 
 
+@transaction.atomic
 def token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_log(action="auth.token_revoked", actor=token.user, target=token)

@@ -28,3 +28,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="api-docs"),
     path("healthz", healthz, name="healthz"),
 ]
+
+handler500 = "b2bbank.error_views.server_error"

@@ -108,5 +108,7 @@ class BankerVerifyApi(APIView):
         get_object_or_404(BankerProfile, user_id=banker_id)
         data = VerifyInput(data=request.data)
         data.is_valid(raise_exception=True)
-        profile = services.banker_set_verification(banker_id=banker_id, status=data.validated_data["status"])
+        profile = services.banker_set_verification(
+            banker_id=banker_id, status=data.validated_data["status"], actor=request.user
+        )
         return Response(VerifyOutput(profile).data)

@@ -37,13 +37,14 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "accounts",
+    "audit",
     "directory",
     "loans",
     "chat",
 ]
 
 MIDDLEWARE = [
-    "b2bbank.request_id.RequestIdMiddleware",
+    "b2bbank.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -253,7 +254,7 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="b2bbank <no-r
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "b2bbank.request_id.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "b2bbank.request_context.RequestIdLogFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {
         "console": {
@@ -263,5 +264,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"daphne": {"level": "WARNING"}, "pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "daphne": {"level": "WARNING"},
+        "pgserver": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -1,4 +1,5 @@
-"""X-Request-ID on every response, and in every log line of the request.
+"""Per-request context: the X-Request-ID on every response and log line, and the
+client address for the audit trail.
 
 A well-formed id from the proxy is kept so one id follows a request through the
 proxy, the app and the logs; anything else is replaced (a header is client input).
@@ -17,9 +18,10 @@ from django.http import HttpRequest, HttpResponse
 HEADER = "X-Request-ID"
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 current_request_id: ContextVar[str] = ContextVar("request_id", default="-")
+current_client_ip: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
 
-class RequestIdMiddleware:
+class RequestContextMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
@@ -27,11 +29,13 @@ class RequestIdMiddleware:
         incoming = request.headers.get(HEADER, "")
         request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = current_request_id.set(request_id)
+        id_token = current_request_id.set(request_id)
+        ip_token = current_client_ip.set(request.META.get("REMOTE_ADDR") or None)
         try:
             response = self.get_response(request)
         finally:
-            current_request_id.reset(token)
+            current_request_id.reset(id_token)
+            current_client_ip.reset(ip_token)
         response[HEADER] = request_id
         return response
 

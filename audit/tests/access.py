@@ -1,0 +1,3 @@
+"""The audit app has no routes of its own (admin only)."""
+
+ROUTES: dict = {}

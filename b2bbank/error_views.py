@@ -1,0 +1,41 @@
+"""Server error answers. A database outage is a 503 with Retry-After (the load
+balancer and clients retry; the app reconnects by itself through connection
+health checks); anything else is a plain 500. Neither shows a traceback or SQL."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+
+logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "The service is temporarily unavailable. Please try again in a moment."
+FAILED = "Something went wrong on our side. Please try again."
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its exception handler, so the exception is current.
+    exc = sys.exc_info()[1]
+    database_down = isinstance(exc, OperationalError | InterfaceError)
+    status = 503 if database_down else 500
+    if database_down:
+        logger.error("database unavailable (%s)", type(exc).__name__)
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {
+                "detail": UNAVAILABLE if database_down else FAILED,
+                "code": "unavailable" if database_down else "server_error",
+            },
+            status=status,
+        )
+    else:
+        # A standalone template: base.html would touch the database (the nav's user).
+        html = loader.render_to_string("500.html", {"unavailable": database_down})
+        response = HttpResponse(html, status=status)
+    if database_down:
+        response["Retry-After"] = "5"
+    return response

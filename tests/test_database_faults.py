@@ -1,0 +1,109 @@
+"""PostgreSQL connections killed under the app: a generic 503, then recovery."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+import pytest
+from django.db import close_old_connections, connection
+from django.test import Client
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def terminate(pid: int) -> None:
+    """Kill a backend from another connection, as a failover or an admin would."""
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+def get(client: Client, url: str) -> Any:
+    """A request with the connection housekeeping Django's handlers do around
+    every request in production (the test client switches it off)."""
+    close_old_connections()
+    try:
+        return client.get(url)
+    finally:
+        close_old_connections()
+
+
+@pytest.fixture(autouse=True)
+def _close_connection_after() -> Iterator[None]:
+    yield
+    connection.close()
+
+
+@contextmanager
+def connection_killed_mid_request() -> Iterator[None]:
+    killed = False
+
+    def kill_first_query(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        nonlocal killed
+        if not killed:
+            killed = True
+            terminate(context["connection"].connection.info.backend_pid)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(kill_first_query):
+        yield
+
+
+@pytest.mark.parametrize(("url", "is_api"), [("/api/v1/me/", True), ("/owner/", False)])
+def test_killed_connection_gives_generic_503_then_recovers(owner_a: Any, url: str, is_api: bool) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(owner_a)
+    assert get(client, url).status_code == 200
+    with connection_killed_mid_request():
+        response = get(client, url)
+    body = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "Traceback" not in body
+    assert "SELECT" not in body.upper().replace("SELECTED", "")
+    assert "psycopg" not in body
+    if is_api:
+        assert response.json()["code"] == "unavailable"
+    else:
+        assert "briefly unavailable" in body
+    assert get(client, url).status_code == 200  # next request: a new connection
+
+
+def test_persistent_connection_killed_between_requests_is_replaced_silently(owner_a: Any) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(owner_a)
+    settings_dict = connection.settings_dict
+    saved = settings_dict["CONN_MAX_AGE"], settings_dict["CONN_HEALTH_CHECKS"]
+    settings_dict["CONN_MAX_AGE"], settings_dict["CONN_HEALTH_CHECKS"] = 60, True
+    try:
+        assert get(client, "/api/v1/me/").status_code == 200
+        pid = connection.connection.info.backend_pid
+        terminate(pid)
+        # The health check at the start of the next request notices and reconnects.
+        assert get(client, "/api/v1/me/").status_code == 200
+        assert connection.connection.info.backend_pid != pid
+    finally:
+        settings_dict["CONN_MAX_AGE"], settings_dict["CONN_HEALTH_CHECKS"] = saved
+        connection.close()
+
+
+def test_other_errors_are_a_generic_500(owner_a: Any, monkeypatch: Any) -> None:
+    from accounts.api import views
+
+    def explode(**kwargs: Any) -> Any:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(views, "user_with_profile", explode)
+    client = Client(raise_request_exception=False)
+    client.force_login(owner_a)
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 500
+    assert response.json() == {
+        "detail": "Something went wrong on our side. Please try again.",
+        "code": "server_error",
+    }
