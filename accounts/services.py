@@ -157,7 +157,7 @@ def profile_update(*, user: User, user_fields: Mapping[str, Any], profile_fields
 
 @transaction.atomic
 def banker_set_verification(
-    *, banker_id: int, status: VerificationStatus, actor: User | None = None
+    *, banker_id: int, status: VerificationStatus, actor: Any = None
 ) -> BankerProfile:
     """Verify or reject a banker (admins only; callers check that). Audited."""
     profile = BankerProfile.objects.select_for_update().get(user_id=banker_id)
@@ -175,12 +175,26 @@ def banker_set_verification(
     return profile
 
 
-def token_create(*, request: HttpRequest, email: str, password: str) -> tuple[str, ApiToken]:
-    """Exchange credentials for a bearer token. Returns the raw key (shown once)
-    and the stored token. The same answer whether the email exists or not."""
+def token_create(*, request: HttpRequest, email: str, password: str, otp: str = "") -> tuple[str, ApiToken]:
+    """Exchange credentials (and a second factor where the user has one, or must)
+    for a bearer token. Returns the raw key (shown once) and the stored token.
+    The same answer whether the email exists or not."""
+    from . import two_factor
+
     user = authenticate(request, username=normalize_email(email), password=password)
     if user is None or not user.is_active:
         raise InvalidCredentials("Unable to sign in with the email and password provided.")
+    if two_factor.two_factor_enabled(user):
+        if not otp:
+            raise NotEligible(
+                "A one-time code (otp) from your authenticator app is required.", code="otp_required"
+            )
+        if two_factor.otp_verify(user=user, token=otp) is None:
+            raise two_factor.InvalidOtp("That one-time code is not valid.")
+    elif two_factor.two_factor_required(user):
+        raise NotEligible(
+            "Set up two-factor authentication in the web app before using the API.", code="otp_setup_required"
+        )
     key = secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

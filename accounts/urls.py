@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import two_factor_views, views
 
 app_name = "accounts"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("owner/", views.owner_home, name="owner-home"),
     path("banker/", views.banker_home, name="banker-home"),
     path("account/profile/", views.profile_settings, name="profile"),
+    path("account/security/", two_factor_views.security, name="security"),
+    path("account/security/setup/", two_factor_views.two_factor_setup, name="two-factor-setup"),
+    path("account/security/recovery-codes/", two_factor_views.recovery_codes_new, name="recovery-codes"),
+    path("account/security/disable/", two_factor_views.two_factor_off, name="two-factor-disable"),
+    path("login/verify/", two_factor_views.two_factor_verify, name="two-factor-verify"),
 ]

@@ -100,6 +100,12 @@ class SignupOutput(serializers.ModelSerializer):
 class TokenInput(StrictInput):
     email = serializers.EmailField(max_length=254)
     password = serializers.CharField(max_length=128, write_only=True)
+    otp = serializers.CharField(
+        max_length=32,
+        required=False,
+        write_only=True,
+        help_text="A code from the authenticator app (or a recovery code) when two-factor is on.",
+    )
 
 
 class TokenOutput(serializers.Serializer):

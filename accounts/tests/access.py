@@ -16,6 +16,16 @@ ROUTES = {
             "post", same(200, anonymous="login", staff=403), data=lambda w: {}, note="invalid form re-renders"
         ),
     ],
+    "accounts:security": [Case("get", same(200, anonymous="login"))],
+    "accounts:two-factor-setup": [Case("get", same(200, anonymous="login"))],
+    "accounts:two-factor-verify": [
+        Case("get", same(302, anonymous="login"), note="not enrolled: nothing to verify")
+    ],
+    "accounts:recovery-codes": [
+        Case("post", same(302, anonymous="login"), note="not enrolled: back to security"),
+        Case("get", same(405, anonymous="login")),
+    ],
+    "accounts:two-factor-disable": [Case("post", same(302, anonymous="login"), data=lambda w: {})],
     "api:signup-business-owner": [Case("post", same(400), data=lambda w: {}, api=True)],
     "api:signup-banker": [Case("post", same(400), data=lambda w: {}, api=True)],
     "api:token": [Case("post", same(400), data=lambda w: {}, api=True)],

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -61,7 +63,11 @@ def test_signup_form_shows_inline_errors_and_creates_nothing(client: Client) -> 
     html = response.content.decode()
     assert "The two passwords do not match." in html
     assert 'id="id_institution_errors"' in html
-    assert 'aria-invalid="true"' in html or "field-invalid" in html
+    institution = re.search(r'<input[^>]*id="id_institution"[^>]*>', html).group(0)  # type: ignore[union-attr]
+    assert 'aria-invalid="true"' in institution
+    assert 'aria-describedby="id_institution_errors"' in institution
+    password = re.search(r'<input[^>]*id="id_password"[^>]*>', html).group(0)  # type: ignore[union-attr]
+    assert 'aria-describedby="id_password_helptext"' in password  # help text, no error on this one
     assert not User.objects.exists()
 
 

@@ -20,7 +20,7 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", defaul
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "b2bbank.admin_site.B2BAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "channels",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "audit",
     "directory",
@@ -52,8 +55,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.session_limits.SessionLimitsMiddleware",
+    "accounts.two_factor_middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so it sees the outcome of every authentication attempt.
@@ -134,6 +139,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env.int("B2BBANK_PROXY_COUNT", default=0)
+
+# Two-factor authentication (django-otp): TOTP apps plus one-time recovery codes.
+# Required for staff and for the roles listed; production defaults to bankers.
+B2BBANK_2FA_REQUIRED_FOR_STAFF = env.bool("B2BBANK_2FA_REQUIRED_FOR_STAFF", default=True)
+B2BBANK_2FA_REQUIRED_ROLES: list[str] = env.list("B2BBANK_2FA_REQUIRED_ROLES", default=["banker"])
+OTP_TOTP_ISSUER = "b2bbank"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Sessions: 30 minutes idle, 12 hours in all (accounts.session_limits).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)

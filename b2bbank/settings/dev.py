@@ -8,6 +8,11 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-secret-key-do-not-use-in-production")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
+# The demo logins must work without an authenticator app; turn 2FA on with
+# B2BBANK_2FA_REQUIRED_FOR_STAFF=1 B2BBANK_2FA_REQUIRED_ROLES=banker.
+B2BBANK_2FA_REQUIRED_FOR_STAFF = env.bool("B2BBANK_2FA_REQUIRED_FOR_STAFF", default=False)
+B2BBANK_2FA_REQUIRED_ROLES = env.list("B2BBANK_2FA_REQUIRED_ROLES", default=[])
+
 if "default" not in DATABASES:
     from b2bbank.embedded_postgres import embedded_database_settings
 

@@ -20,3 +20,8 @@ DATABASES["default"]["CONN_MAX_AGE"] = 0
 # A server process started by the browser tests serves the test database.
 if env.str("B2BBANK_SERVE_DATABASE", default=""):
     DATABASES["default"]["NAME"] = env.str("B2BBANK_SERVE_DATABASE")
+
+# Two-factor enforcement is off for the suite at large (fixtures sign in with
+# force_login); tests/test_two_factor.py turns it on and checks every path.
+B2BBANK_2FA_REQUIRED_FOR_STAFF = False
+B2BBANK_2FA_REQUIRED_ROLES = []
