@@ -7,10 +7,12 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from .session_limits import stamp_new_session
 from .two_factor import remember_enrolment
 
 
-@receiver(user_logged_in, dispatch_uid="accounts_remember_2fa_enrolment")
-def _remember_enrolment(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+@receiver(user_logged_in, dispatch_uid="accounts_session_at_login")
+def _prepare_session(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session"):
+        stamp_new_session(request.session)
         remember_enrolment(request.session, user)

@@ -13,11 +13,19 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
 
 STARTED = "_session_started"
 LAST_SEEN = "_session_last_seen"
 WRITE_EVERY = 60
+
+
+def stamp_new_session(session: SessionBase) -> None:
+    """Start both clocks at login, so the first requests need not write the session."""
+    now = time.time()
+    session[STARTED] = now
+    session[LAST_SEEN] = now
 
 
 class SessionLimitsMiddleware:

@@ -197,3 +197,13 @@ def test_deactivating_a_user_ends_their_session(owner_a: Any) -> None:
     owner_a.save()
     assert client.get("/owner/").status_code == 302
     assert client.get("/api/v1/me/").status_code in (401, 403)
+
+
+def test_requests_right_after_login_do_not_rewrite_the_session(
+    owner_a: Any, django_assert_num_queries: Any
+) -> None:
+    client = Client()
+    client.force_login(owner_a)
+    # session, user, the page's profile; no session UPDATE: the clocks were stamped at login.
+    with django_assert_num_queries(3):
+        client.get("/owner/")
