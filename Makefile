@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint audit-deps format migrate demo db-stop bench clean
+.PHONY: install run test lint audit-deps fuzz format migrate demo db-stop bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: install
 ## package could not be checked (e.g. no route to the vulnerability database).
 audit-deps: install
 	$(BIN)/pip-audit --strict -r requirements.txt --progress-spinner off
+
+## fuzz: schemathesis against the OpenAPI schema with many more examples than `make test`
+fuzz: install
+	B2BBANK_FUZZ_EXAMPLES=$${B2BBANK_FUZZ_EXAMPLES:-300} $(BIN)/pytest tests/test_api_fuzz.py
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -39,3 +39,27 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if database_down:
         response["Retry-After"] = "5"
     return response
+
+
+def _client_error(request: HttpRequest, status: int, detail: str, code: str, template: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": detail, "code": code}, status=status)
+    return HttpResponse(loader.render_to_string(template, request=request), status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _client_error(request, 404, "Not found.", "not_found", "404.html")
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "You do not have permission to do this.", "code": "forbidden"}, status=403
+        )
+    return HttpResponse(
+        loader.render_to_string("403.html", {"exception": exception}, request=request), status=403
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _client_error(request, 400, "Bad request.", "bad_request", "400.html")

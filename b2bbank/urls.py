@@ -30,3 +30,6 @@ urlpatterns = [
 ]
 
 handler500 = "b2bbank.error_views.server_error"
+handler404 = "b2bbank.error_views.page_not_found"
+handler403 = "b2bbank.error_views.permission_denied"
+handler400 = "b2bbank.error_views.bad_request"

@@ -107,3 +107,12 @@ def test_other_errors_are_a_generic_500(owner_a: Any, monkeypatch: Any) -> None:
         "detail": "Something went wrong on our side. Please try again.",
         "code": "server_error",
     }
+
+
+def test_api_not_found_is_json_and_pages_stay_html(client: Client) -> None:
+    api = client.get("/api/v1/admin/bankers/null/verify/")
+    assert api.status_code == 404
+    assert api.json() == {"detail": "Not found.", "code": "not_found"}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404
+    assert "We couldn't find that page" in page.content.decode()

@@ -1,0 +1,92 @@
+"""Schemathesis against our own OpenAPI schema, as an owner and as a banker:
+no server errors, and every response matches what the schema says.
+
+`make test` runs a bounded number of examples; `make fuzz` many more
+(B2BBANK_FUZZ_EXAMPLES)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from accounts.tests.factories import PASSWORD
+from b2bbank.wsgi import application
+
+EXAMPLES = int(os.environ.get("B2BBANK_FUZZ_EXAMPLES", "15"))
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+
+
+@contextmanager
+def in_test_transaction() -> Iterator[None]:
+    """The app runs in-process over WSGI, inside the test's transaction. Like
+    Django's test client, keep the per-request connection housekeeping from
+    closing the connection (and with it the test transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+# Fetching the schema touches no database, so it can load at collection time.
+schema = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
+
+
+def bearer_for(user: Any) -> dict[str, str]:
+    from rest_framework.test import APIClient
+
+    token = APIClient().post(
+        "/api/v1/auth/token/", {"email": user.email, "password": PASSWORD}, format="json"
+    )
+    return {"Authorization": f"Bearer {token.json()['token']}"}
+
+
+@pytest.fixture
+def owner_headers(db: Any) -> dict[str, str]:
+    from accounts.tests.factories import OwnerFactory
+
+    return bearer_for(OwnerFactory(email="fuzz.owner@example.com"))
+
+
+@pytest.fixture
+def banker_headers(db: Any) -> dict[str, str]:
+    from accounts.tests.factories import BankerFactory
+
+    return bearer_for(BankerFactory(email="fuzz.banker@example.com"))
+
+
+# Logging out would revoke the token the other examples use (accounts tests cover it).
+FUZZ = schema.exclude(path="/api/v1/auth/logout/")
+SETTINGS = settings(
+    max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+)
+
+
+@FUZZ.parametrize()
+@SETTINGS
+def test_api_conforms_to_its_schema_as_owner(case: Any, owner_headers: dict[str, str]) -> None:
+    with in_test_transaction():
+        case.call_and_validate(headers=owner_headers, checks=CHECKS)
+
+
+@FUZZ.parametrize()
+@SETTINGS
+def test_api_conforms_to_its_schema_as_banker(case: Any, banker_headers: dict[str, str]) -> None:
+    with in_test_transaction():
+        case.call_and_validate(headers=banker_headers, checks=CHECKS)
