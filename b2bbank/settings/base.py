@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "accounts",
     "audit",
+    "idempotency",
     "directory",
     "loans",
     "chat",

@@ -1,0 +1,3 @@
+"""No routes: the decorator applies to other apps' endpoints."""
+
+ROUTES: dict = {}
