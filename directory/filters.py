@@ -82,7 +82,8 @@ class BankerSearchForm(forms.Form):
         max_digits=MAX_DIGITS,
         decimal_places=DECIMAL_PLACES,
         label="Loan amount (USD)",
-        widget=forms.NumberInput(attrs={"placeholder": "e.g. 250000", "min": "1", "step": "any"}),
+        # Text, not number: a number input blanks what the user typed when it is invalid.
+        widget=forms.TextInput(attrs={"placeholder": "e.g. 250000", "inputmode": "decimal"}),
     )
     industry = forms.ChoiceField(required=False, choices=_with_any(Industry.choices), label="Industry")
     region = forms.CharField(
