@@ -20,9 +20,9 @@ from b2bbank.domain_errors import NotFound
 
 from .filters import Ordering, SearchParams
 
-# Matches counted and ranked per search. Past it the answer says "1,000+" and the
-# searcher narrows down; no one pages through a thousand bankers.
-SEARCH_CAP = 1000
+# Matches counted and ranked per search. Past it the answer says "more than 500"
+# and the searcher narrows down; no one pages through hundreds of bankers.
+SEARCH_CAP = 500
 
 LIST_FIELDS = (
     "user_id",

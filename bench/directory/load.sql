@@ -1,11 +1,11 @@
 -- 100,000 bankers (+ their users) in two set-based statements. Deterministic:
 -- every "random" choice is hashint4 of the row number, so runs are comparable.
--- :n is the number of bankers; ids start at 10,000,001 to stay clear of real rows.
-\set base 10000000
+-- __N__ is the number of bankers; ids start at 10,000,001 to stay clear of real rows.
+
 
 INSERT INTO accounts_user (id, password, is_superuser, email, first_name, last_name, role,
                            is_staff, is_active, date_joined)
-SELECT :base + g,
+SELECT __BASE__ + g,
        '!',                               -- unusable password
        false,
        'bench.banker.' || g || '@example.com',
@@ -22,7 +22,7 @@ SELECT :base + g,
        false,
        abs(hashint4(g + 104729)) % 100 <> 0,    -- 1% deactivated accounts
        now() - make_interval(days => abs(hashint4(g + 15485863)) % 1100)
-FROM generate_series(1, :n) AS g;
+FROM generate_series(1, __N__) AS g;
 
 INSERT INTO accounts_bankerprofile (user_id, display_name, institution, job_title, bio, city, region,
                                     country, products, industries, min_loan_amount, max_loan_amount,
@@ -64,8 +64,8 @@ SELECT u.id,
        v.status,
        CASE WHEN v.status = 'verified' THEN u.date_joined + interval '2 days' END,
        u.date_joined, u.date_joined
-FROM (SELECT id, (id - :base)::int AS g, first_name, last_name, date_joined
-      FROM accounts_user WHERE id > :base AND id <= :base + :n) AS u
+FROM (SELECT id, (id - __BASE__)::int AS g, first_name, last_name, date_joined
+      FROM accounts_user WHERE id > __BASE__ AND id <= __BASE__ + __N__) AS u
 CROSS JOIN LATERAL (
     SELECT (ARRAY['San Francisco','Los Angeles','San Diego','Austin','Houston','Dallas','New York','Buffalo',
                   'Miami','Orlando','Chicago','Columbus','Philadelphia','Atlanta','Charlotte','Seattle',

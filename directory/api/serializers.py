@@ -52,8 +52,10 @@ class BankerListItemOutput(serializers.Serializer):
 
 
 class BankerPageOutput(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Matches, exact up to 1,000.")
-    count_capped = serializers.BooleanField(help_text="True when more than 1,000 bankers matched.")
+    count = serializers.IntegerField(help_text="Matches, exact up to 500 (SEARCH_CAP).")
+    count_capped = serializers.BooleanField(
+        help_text="True when more than 500 bankers matched (count stops there)."
+    )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = BankerListItemOutput(many=True)
