@@ -1,5 +1,5 @@
-"""EXPLAIN ANALYZE of the directory's real queries (the capped count and the page)
-for one search of each kind, as Django generates them. run.py writes the plans to
+"""EXPLAIN ANALYZE of the directory's real query (the page, with its capped count as
+a scalar subquery) for one search of each kind, as Django generates it. run.py writes the plans to
 artifacts/bench-directory-explain.txt; docs/performance.md quotes them."""
 
 from __future__ import annotations
@@ -26,17 +26,13 @@ def plans() -> str:
         assert form.is_valid(), form.errors
         params = form.params()
         start = (params.page - 1) * params.page_size
-        count = selectors.banker_matches(params=params).values("user_id")[: selectors.SEARCH_CAP + 1]
-        page = selectors.banker_search(params=params).values(*selectors.LIST_FIELDS)[
-            start : start + params.page_size
-        ]
-        for label, queryset in (("count", count), ("page", page)):
-            sql, args = queryset.query.sql_with_params()
-            if label == "count":
-                sql = f"SELECT count(*) FROM ({sql}) AS capped"  # noqa: S608 - Django-generated SQL
-            with connection.cursor() as cursor:
-                cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", args)  # warm
-                cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", args)
-                lines = [row[0] for row in cursor.fetchall()]
-            out.append(f"=== {query} [{label}]\n" + "\n".join(lines) + "\n")
+        page = selectors.banker_search(params=params).values(
+            *selectors.LIST_FIELDS, matched=selectors._capped_count(params)
+        )[start : start + params.page_size]
+        sql, args = page.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", args)  # warm
+            cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", args)
+            lines = [row[0] for row in cursor.fetchall()]
+        out.append(f"=== {query}\n" + "\n".join(lines) + "\n")
     return "\n".join(out)

@@ -73,6 +73,7 @@ def load() -> str:
     from accounts import services
 
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # as a deploy would
     sql = (HERE / "load.sql").read_text().replace("__BASE__", str(BASE_ID)).replace("__N__", str(BANKERS))
     started = time.monotonic()
     with connection.cursor() as cursor:
