@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from directory.filters import BankerSearchForm, Ordering
 from directory.permissions import CanBrowseDirectory
-from directory.selectors import BankerPage, banker_public_profile, banker_search_page
+from directory.selectors import banker_public_profile, banker_search_page
 
 from .serializers import BankerDetailOutput, BankerPageOutput, banker_list_item
 
@@ -32,7 +32,7 @@ SEARCH_PARAMETERS = [
 ]
 
 
-def _page_link(request: Request, page: BankerPage, number: int | None) -> str | None:
+def _page_link(request: Request, number: int | None) -> str | None:
     if number is None:
         return None
     url = request.build_absolute_uri()
@@ -52,8 +52,8 @@ class BankerListApi(APIView):
             {
                 "count": page.count,
                 "count_capped": page.count_capped,
-                "next": _page_link(request, page, page.page + 1 if page.has_next else None),
-                "previous": _page_link(request, page, page.page - 1 if page.has_previous else None),
+                "next": _page_link(request, page.page + 1 if page.has_next else None),
+                "previous": _page_link(request, page.page - 1 if page.has_previous else None),
                 "results": [banker_list_item(row) for row in page.rows],
             }
         )
