@@ -195,6 +195,13 @@ def test_min_amount_ordering_both_directions(client: Any) -> None:
     assert ids(search(client, ordering="-min_amount")) == [high.pk, mid.pk, low.pk]
 
 
+def test_text_search_can_be_ordered_by_amount(client: Any) -> None:
+    high = banker(bio="Vineyard loans.", min_loan_amount=Decimal(500000), max_loan_amount=None)
+    low = banker(bio="Vineyard loans.", min_loan_amount=Decimal(20000))
+    banker(bio="Dairy loans.", min_loan_amount=Decimal(10000))
+    assert ids(search(client, q="vineyard", ordering="min_amount")) == [low.pk, high.pk]
+
+
 def test_newest_is_the_default_without_text(client: Any) -> None:
     old = banker()
     new = banker()

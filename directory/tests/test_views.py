@@ -129,9 +129,24 @@ def test_profile_has_no_actions_for_bankers() -> None:
     assert "Business owners can message this banker" in html
 
 
-@pytest.mark.parametrize("status", [VerificationStatus.PENDING, VerificationStatus.REJECTED])
-def test_unlisted_banker_profile_page_is_404(owner_client: Client, status: str) -> None:
-    banker = BankerFactory(profile__verification_status=status)
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"profile__verification_status": VerificationStatus.PENDING},
+        {"profile__verification_status": VerificationStatus.REJECTED},
+        {"is_active": False},
+    ],
+    ids=["pending", "rejected", "inactive"],
+)
+def test_unlisted_bankers_are_not_on_the_search_page_and_have_no_profile(
+    owner_client: Client, hidden: dict[str, Any]
+) -> None:
+    BankerFactory(first_name="Listed", last_name="Banker")
+    banker = BankerFactory(first_name="Hidden", last_name="Banker", **hidden)
+    for params in ({}, {"q": "banker"}):
+        html = owner_client.get(SEARCH, params).content.decode()
+        assert "Listed Banker" in html
+        assert "Hidden Banker" not in html
     assert owner_client.get(reverse("directory:profile", args=[banker.pk])).status_code == 404
 
 
