@@ -72,6 +72,12 @@ def test_q_requires_every_word_when_several_are_given(client: Any) -> None:
     assert ids(search(client, q="dairy orchards")) == [both.pk]
 
 
+@pytest.mark.parametrize("query", ["the", "'\"&|!:*()<->", "-", "harbor OR", "\\"])
+def test_q_with_operators_or_only_stop_words_is_not_an_error(client: Any, query: str) -> None:
+    banker()
+    assert client.get(URL, {"q": query}).status_code == 200
+
+
 def test_product_filter_when_banker_offers_it(client: Any) -> None:
     sba = banker(products=[Product.SBA_LOAN, Product.TERM_LOAN])
     banker(products=[Product.TERM_LOAN])
