@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint audit-deps fuzz format migrate demo db-stop bench clean
+.PHONY: install run test lint audit-deps fuzz format migrate demo db-stop bench bench-directory clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,14 @@ format: install
 ## db-stop: stop the embedded PostgreSQL (data stays in .data/)
 db-stop: install
 	$(BIN)/python -c "import pgserver; pgserver.get_server('.data/postgres', cleanup_mode='stop').cleanup()"
+
+## bench-directory: 100,000 bankers, gunicorn + production settings, wrk at concurrency 1 and 32
+bench-directory: install
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian package)"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/directory/run.py
+
+## bench: every benchmark
+bench: bench-directory
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

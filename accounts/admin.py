@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
@@ -49,6 +51,12 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined")
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if form.instance.is_banker:
+            # Admin edits bypass profile_update; keep directory search's copy of the name in step.
+            services.banker_sync_display_name(user=form.instance)
 
     def get_inlines(self, request: HttpRequest, obj: User | None) -> list:  # type: ignore[override]
         if obj is None:

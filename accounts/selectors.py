@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from .choices import VerificationStatus
 from .models import ApiToken, BankerProfile, User
@@ -13,8 +13,15 @@ def user_with_profile(*, user_id: int) -> User:
 
 
 def verified_bankers() -> QuerySet[BankerProfile]:
-    """Bankers the public may see: verified and with an active account."""
-    return BankerProfile.objects.filter(verification_status=VerificationStatus.VERIFIED, user__is_active=True)
+    """Bankers the public may see: verified and with an active account.
+
+    "Not deactivated" rather than "active" on purpose: PostgreSQL answers NOT EXISTS
+    with an anti-join against the few inactive users (a small partial index) instead of
+    joining every listed banker to its user, which dominated directory search time."""
+    deactivated = User.objects.filter(pk=OuterRef("user_id"), is_active=False)
+    return BankerProfile.objects.filter(verification_status=VerificationStatus.VERIFIED).filter(
+        ~Exists(deactivated)
+    )
 
 
 def banker_profile_for(*, user: User) -> BankerProfile | None:

@@ -123,7 +123,9 @@ def banker_signup(
     user = _new_user(
         email=email, password=password, first_name=first_name, last_name=last_name, role=Role.BANKER
     )
-    banker = BankerProfile(user=user, **_only(profile, BANKER_PROFILE_FIELDS))
+    banker = BankerProfile(
+        user=user, display_name=user.get_full_name(), **_only(profile, BANKER_PROFILE_FIELDS)
+    )
     banker.full_clean()
     banker.save()
     return user
@@ -138,6 +140,8 @@ def profile_update(*, user: User, user_fields: Mapping[str, Any], profile_fields
     if user_fields:
         user.full_clean(exclude=["password"], validate_constraints=False)
         user.save(update_fields=[*user_fields])
+        if user.is_banker:
+            banker_sync_display_name(user=user)
     if profile_fields:
         profile: BankerProfile | BusinessOwnerProfile
         if user.is_banker:
@@ -153,6 +157,12 @@ def profile_update(*, user: User, user_fields: Mapping[str, Any], profile_fields
         profile.full_clean()
         profile.save()
     return user
+
+
+def banker_sync_display_name(*, user: User) -> None:
+    """Copy a banker's name onto their profile, where directory search reads it.
+    Call after any change to a banker's first or last name."""
+    BankerProfile.objects.filter(user=user).update(display_name=user.get_full_name())
 
 
 @transaction.atomic

@@ -61,6 +61,7 @@ class BankerProfileFactory(factory.django.DjangoModelFactory):
         model = BankerProfile
 
     user = factory.SubFactory(UserFactory, role=Role.BANKER)
+    display_name = factory.LazyAttribute(lambda o: o.user.get_full_name())
     institution = "First Harbor Bank"
     job_title = "Commercial Lending Officer"
     bio = "Equipment and working-capital loans for manufacturers."

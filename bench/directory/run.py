@@ -1,0 +1,225 @@
+"""Directory benchmark: 100,000 bankers, served the production way (gunicorn,
+production settings), searched at concurrency 1 and 32 next to a plain Django
+JSON view on the same server in the same run.
+
+    make bench-directory            (BENCH_SECONDS=8 per measurement by default)
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/b2bbank_bench_dir;
+the database is dropped and recreated), BENCH_BANKERS (100000), BENCH_WORKERS (4),
+BENCH_SECONDS (8). Needs `wrk` (apt-get install wrk). The load generator runs on
+the same machine and shares its cores with gunicorn and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+BIN = Path(sys.executable).parent
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/b2bbank_bench_dir")
+BANKERS = int(os.environ.get("BENCH_BANKERS", "100000"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+CONCURRENCY = (1, 32)
+BASE_ID = 10_000_000
+
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "bench.directory.settings",
+    "DATABASE_URL": DATABASE_URL,
+    "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),  # 64 characters
+    "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    "DJANGO_SECURE_SSL_REDIRECT": "0",
+    "DJANGO_LOG_LEVEL": "WARNING",
+    # Keep the throttle code path (as in production) without its limit cutting the run short.
+    "B2BBANK_THROTTLE_USER": "100000000/min",
+}
+os.environ.update(SERVER_ENV)
+sys.path.insert(0, str(ROOT))
+
+
+def step(message: str) -> None:
+    print(f"-- {message}", flush=True)
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    name = urlsplit(DATABASE_URL).path.lstrip("/")
+    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def load() -> str:
+    """Migrate, load the bankers with set-based SQL, create the searching owner;
+    return that owner's API token."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from accounts import services
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)  # as a deploy would
+    sql = (HERE / "load.sql").read_text().replace("__BASE__", str(BASE_ID)).replace("__N__", str(BANKERS))
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+    step(f"loaded {BANKERS:,} bankers and their users in {time.monotonic() - started:.1f} s")
+    password = secrets.token_urlsafe(16)
+    services.business_owner_signup(
+        email="bench.owner@example.com",
+        password=password,
+        first_name="Bench",
+        last_name="Owner",
+        profile={"company_name": "Bench Co", "industry": "manufacturing"},
+    )
+    key, _ = services.token_create(request=None, email="bench.owner@example.com", password=password)
+    connection.close()
+    import psycopg
+
+    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+    from bench.directory.explain import plans
+
+    out = ROOT / "artifacts" / "bench-directory-explain.txt"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(plans())
+    connection.close()
+    step(f"query plans written to {out.relative_to(ROOT)}")
+    return key
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "b2bbank.wsgi:application",
+            f"--workers={WORKERS}",
+            f"--bind=127.0.0.1:{port}",
+            "--log-level=warning",
+            "--backlog=2048",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **SERVER_ENV},
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/hello/", timeout=1)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def check_paths(base: str, token: str, kinds: dict[str, list[str]]) -> None:
+    """Every benchmarked URL must answer 200; a 400/404 would measure the wrong thing."""
+    for kind, paths in kinds.items():
+        for path in paths:
+            request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                assert response.status == 200, (kind, path, response.status)
+
+
+def wrk(base: str, token: str, paths: list[str], concurrency: int, seconds: int) -> dict[str, float]:
+    paths_file = HERE / ".paths.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    threads = 1 if concurrency == 1 else 2
+    output = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{concurrency}",
+            f"-d{seconds}s",
+            "--timeout=10s",
+            "-s",
+            str(HERE / "requests.lua"),
+            base,
+            "--",
+            str(paths_file),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BENCH_TOKEN": token},
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    return result
+
+
+def main() -> None:
+    from bench.directory.queries import KINDS
+
+    step(f"recreating {urlsplit(DATABASE_URL).path.lstrip('/')}")
+    recreate_database()
+    token = load()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    step(f"load average before serving: {os.getloadavg()[0]:.2f} (other processes share these cores)")
+    step(f"gunicorn, {WORKERS} sync workers, settings bench.directory.settings (production + hello)")
+    server = start_server(port)
+    try:
+        check_paths(base, token, KINDS)
+        for paths in KINDS.values():  # warm connections, caches and the planner
+            wrk(base, token, paths, 4, 1)
+        results: dict[tuple[str, int], dict[str, float]] = {}
+        for concurrency in CONCURRENCY:
+            for kind, paths in KINDS.items():
+                results[kind, concurrency] = wrk(base, token, paths, concurrency, SECONDS)
+                r = results[kind, concurrency]
+                step(f"c={concurrency:<2} {kind:<26} {r['rps']:8.0f} req/s  p95 {r['p95_us'] / 1000:6.2f} ms")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    table = render(results)
+    print()
+    print(table)
+    out = ROOT / "artifacts" / "bench-directory.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(table + "\n")
+    step(f"table written to {out.relative_to(ROOT)}")
+
+
+def render(results: dict[tuple[str, int], dict[str, float]]) -> str:
+    hello = next(iter(results))[0]
+    lines = [
+        f"{BANKERS:,} bankers; gunicorn {WORKERS} sync workers; wrk {SECONDS} s per row; "
+        "ratio = req/s over the hello view's req/s at the same concurrency.",
+        "",
+        "| search kind | conc. | req/s | p50 ms | p95 ms | p99 ms | vs hello | non-2xx |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for (kind, concurrency), r in results.items():
+        ratio = r["rps"] / results[hello, concurrency]["rps"]
+        lines.append(
+            f"| {kind} | {concurrency} | {r['rps']:,.0f} | {r['p50_us'] / 1000:.2f} | "
+            f"{r['p95_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | {ratio:.0%} | {r['non_2xx'] + r['socket_errors']} |"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""Output shapes of the directory API.
+
+The list is built from plain rows (`selectors.LIST_FIELDS`) by `banker_list_item`,
+not by a serializer per row: at 50 rows a page DRF field machinery cost more than
+the query. `BankerListItemOutput` documents the same shape for the schema; a test
+keeps the two in step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from accounts.choices import Availability, Industry, Product
+from accounts.models import BankerProfile
+
+
+def _money(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def banker_list_item(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["user_id"],
+        "name": row["display_name"],
+        "institution": row["institution"],
+        "job_title": row["job_title"],
+        "city": row["city"],
+        "region": row["region"],
+        "products": row["products"],
+        "industries": row["industries"],
+        "min_loan_amount": _money(row["min_loan_amount"]),
+        "max_loan_amount": _money(row["max_loan_amount"]),
+        "availability": row["availability"],
+        "accepting_new_clients": row["accepting_new_clients"],
+    }
+
+
+class BankerListItemOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    institution = serializers.CharField()
+    job_title = serializers.CharField()
+    city = serializers.CharField()
+    region = serializers.CharField()
+    products = serializers.ListField(child=serializers.ChoiceField(choices=Product.choices))
+    industries = serializers.ListField(child=serializers.ChoiceField(choices=Industry.choices))
+    min_loan_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    max_loan_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    availability = serializers.ChoiceField(choices=Availability.choices)
+    accepting_new_clients = serializers.BooleanField()
+
+
+class BankerPageOutput(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Matches, exact up to 500 (SEARCH_CAP).")
+    count_capped = serializers.BooleanField(
+        help_text="True when more than 500 bankers matched (count stops there)."
+    )
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = BankerListItemOutput(many=True)
+
+
+class BankerDetailOutput(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="user_id")
+    name = serializers.CharField(source="display_name")
+
+    class Meta:
+        model = BankerProfile
+        fields = (
+            "id",
+            "name",
+            "institution",
+            "job_title",
+            "bio",
+            "city",
+            "region",
+            "country",
+            "products",
+            "industries",
+            "min_loan_amount",
+            "max_loan_amount",
+            "availability",
+            "accepting_new_clients",
+            "verified_at",
+        )

@@ -1,0 +1,67 @@
+"""Directory API: search listed bankers, read one banker's public profile."""
+
+from __future__ import annotations
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from directory.filters import BankerSearchForm, Ordering
+from directory.permissions import CanBrowseDirectory
+from directory.selectors import banker_public_profile, banker_search_page
+
+from .serializers import BankerDetailOutput, BankerPageOutput, banker_list_item
+
+SEARCH_PARAMETERS = [
+    OpenApiParameter(
+        "q", OpenApiTypes.STR, description="Full text over name, institution, title, bio, city."
+    ),
+    OpenApiParameter("product", OpenApiTypes.STR, description="A product the banker offers."),
+    OpenApiParameter("amount", OpenApiTypes.DECIMAL, description="A loan amount within the banker's range."),
+    OpenApiParameter("industry", OpenApiTypes.STR, description="An industry the banker serves."),
+    OpenApiParameter("region", OpenApiTypes.STR, description="State / region, case-insensitive (e.g. CA)."),
+    OpenApiParameter("availability", OpenApiTypes.STR, enum=["available", "busy", "away"]),
+    OpenApiParameter("accepting", OpenApiTypes.STR, enum=["true", "false"]),
+    OpenApiParameter("ordering", OpenApiTypes.STR, enum=[value for value, _ in Ordering.CHOICES]),
+    OpenApiParameter("page", OpenApiTypes.INT),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 50, default 20."),
+]
+
+
+def _page_link(request: Request, number: int | None) -> str | None:
+    if number is None:
+        return None
+    url = request.build_absolute_uri()
+    return remove_query_param(url, "page") if number == 1 else replace_query_param(url, "page", number)
+
+
+class BankerListApi(APIView):
+    permission_classes = (CanBrowseDirectory,)
+
+    @extend_schema(operation_id="bankers_list", parameters=SEARCH_PARAMETERS, responses=BankerPageOutput)
+    def get(self, request: Request) -> Response:
+        form = BankerSearchForm(request.query_params)
+        if not form.is_valid():
+            raise ValidationError(form.error_messages())
+        page = banker_search_page(params=form.params())
+        return Response(
+            {
+                "count": page.count,
+                "count_capped": page.count_capped,
+                "next": _page_link(request, page.page + 1 if page.has_next else None),
+                "previous": _page_link(request, page.page - 1 if page.has_previous else None),
+                "results": [banker_list_item(row) for row in page.rows],
+            }
+        )
+
+
+class BankerDetailApi(APIView):
+    permission_classes = (CanBrowseDirectory,)
+
+    @extend_schema(operation_id="bankers_retrieve", responses=BankerDetailOutput)
+    def get(self, request: Request, banker_id: int) -> Response:
+        return Response(BankerDetailOutput(banker_public_profile(banker_id=banker_id)).data)

@@ -1,0 +1,54 @@
+"""Access matrix for the directory. Every signed-in role may browse (owners to find
+a banker, bankers to see the public directory, staff to support both); only listed
+bankers have a profile, every other id is 404."""
+
+from typing import Any
+
+from accounts.choices import VerificationStatus
+from accounts.tests.factories import BankerFactory
+from tests.access import ANON_API, Case, same
+
+
+def seed(world: Any) -> None:
+    world.objects["pending_banker"] = BankerFactory(profile__verification_status=VerificationStatus.PENDING)
+    world.objects["rejected_banker"] = BankerFactory(profile__verification_status=VerificationStatus.REJECTED)
+    world.objects["inactive_banker"] = BankerFactory(is_active=False)
+
+
+def _profile_cases(api: bool) -> list[Case]:
+    anonymous = ANON_API if api else "login"
+    cases = [
+        Case("get", same(200, anonymous=anonymous), kwargs=lambda w: {"banker_id": w.banker_x.pk}, api=api),
+        Case(
+            "get",
+            same(404, anonymous=anonymous),
+            kwargs=lambda w: {"banker_id": w.owner_a.pk},
+            api=api,
+            note="an owner's id is not a banker",
+        ),
+    ]
+    for name in ("pending_banker", "rejected_banker", "inactive_banker"):
+        cases.append(
+            Case(
+                "get",
+                same(404, anonymous=anonymous),
+                kwargs=lambda w, name=name: {"banker_id": w.objects[name].pk},
+                api=api,
+                note=f"{name} is not listed",
+            )
+        )
+    return cases
+
+
+ROUTES = {
+    "directory:search": [
+        Case("get", same(200, anonymous="login")),
+        Case("get", same(400, anonymous="login"), data=lambda w: {"amount": "abc"}, note="bad input"),
+    ],
+    "directory:profile": _profile_cases(api=False),
+    "api:banker-list": [
+        Case("get", same(200, anonymous=ANON_API), api=True),
+        Case("get", same(400, anonymous=ANON_API), data=lambda w: {"product": "unknown"}, api=True),
+    ],
+    "api:banker-detail": _profile_cases(api=True),
+}
