@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "directory",
     "loans",
     "chat",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +66,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -187,6 +189,7 @@ SPECTACULAR_SETTINGS = {
         "IndustryEnum": "accounts.choices.Industry",
         "AvailabilityEnum": "accounts.choices.Availability",
         "VerificationStatusEnum": "accounts.choices.VerificationStatus",
+        "ApplicationStatusEnum": "loans.models.Status",
     },
 }
 
