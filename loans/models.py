@@ -139,6 +139,13 @@ class LoanApplication(models.Model):
         return f"LA-{self.pk:06d}" if self.pk else "LA-new"
 
     @property
+    def interest_rate_display(self) -> str:
+        """7.250 -> "7.25", 10.000 -> "10" (the rate as a person writes it)."""
+        if self.interest_rate is None:
+            return ""
+        return f"{self.interest_rate:.3f}".rstrip("0").rstrip(".")
+
+    @property
     def is_final(self) -> bool:
         return self.status in FINAL_STATUSES
 
