@@ -82,7 +82,9 @@ class RequiredNoteForm(forms.Form):
 
 
 class SubmitForm(NoteForm):
-    banker = BankerChoiceField(queryset=bankers_for_form(), required=False, label="Banker", empty_label=None)
+    banker = BankerChoiceField(
+        queryset=bankers_for_form(), label="Send to banker", empty_label="Choose a banker"
+    )
 
 
 class ApproveForm(forms.Form):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
+
 from accounts.permissions import is_banker, is_business_owner
 
 from .models import LoanApplication, Status
@@ -20,3 +23,12 @@ def can_view_application(user: Any, application: LoanApplication) -> bool:
 
 def can_edit_application(user: Any, application: LoanApplication) -> bool:
     return is_business_owner(user) and application.owner_id == user.pk and application.status == Status.DRAFT
+
+
+class IsOwnerOrBanker(BasePermission):
+    """API guard: applications exist only for business owners and bankers."""
+
+    message = "Only business owners and bankers have applications."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return is_business_owner(request.user) or is_banker(request.user)

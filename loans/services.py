@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -133,6 +134,14 @@ def _notify(application: LoanApplication, event: ApplicationEvent, action: Actio
     verb = MACHINE[action].verb
     title = f"{who} {verb} {application.reference}"
     body = f"{application.reference} is now {application.get_status_display().lower()}."
+    if application.status == Status.APPROVED:
+        body = (
+            f"{body}\n\nApproved amount: {application.approved_amount:,.2f} {settings.PLATFORM_CURRENCY}"
+            f"\nInterest rate: {application.interest_rate_display}% per year"
+            f"\nTerm: {application.approved_term_months} months"
+        )
+        if application.conditions:
+            body = f"{body}\nConditions: {application.conditions}"
     if event.note:
         body = f"{body}\n\n{event.note}"
     notification_create(
@@ -266,7 +275,7 @@ def application_decline(*, actor: Any, application_id: int, reason: str, note: s
         actor=actor,
         application_id=application_id,
         action=Action.DECLINE,
-        note=note,
+        note=note or reason,  # the timeline says why without a second lookup
         changes={"decline_reason": reason},
     )
 

@@ -33,7 +33,6 @@ def notification_create(
     body: str = "",
     link: str = "",
     email: bool = True,
-    absolute_link: str = "",
 ) -> Notification:
     """Store a notification for `recipient` and, after commit, email it (through
     Django's email backend: console by default, SMTP by settings)."""
@@ -42,8 +41,9 @@ def notification_create(
     notification.save()
     if email and recipient.email:
         text = body
-        if absolute_link or link:
-            text = f"{body}\n\nOpen it: {absolute_link or link}"
+        if link:
+            url = link if link.startswith("http") else settings.SITE_URL.rstrip("/") + link
+            text = f"{body}\n\nOpen it: {url}"
         transaction.on_commit(lambda: _send_email(to=recipient.email, subject=title, body=text))
     return notification
 

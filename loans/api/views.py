@@ -10,14 +10,14 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.permissions import IsBanker, IsBusinessOwner, is_banker, is_business_owner
+from accounts.permissions import IsBanker, IsBusinessOwner
 from loans import selectors, services
 from loans.models import LoanApplication, Status
+from loans.permissions import IsOwnerOrBanker
 
 from .serializers import (
     ApplicationCreateInput,
@@ -30,13 +30,6 @@ from .serializers import (
     RequiredNoteInput,
     SubmitInput,
 )
-
-
-class IsOwnerOrBanker(BasePermission):
-    message = "Only business owners and bankers have applications."
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        return is_business_owner(request.user) or is_banker(request.user)
 
 
 class ApplicationFilter(filters.FilterSet):

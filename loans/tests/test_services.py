@@ -373,3 +373,24 @@ def test_events_cannot_be_changed_or_deleted(owner_a: Any, banker_x: Any) -> Non
     with pytest.raises(TypeError):
         ApplicationEvent.objects.all().delete()
     assert ApplicationEvent.objects.get().note == ""
+
+
+def test_approval_email_carries_terms_and_an_absolute_link(
+    owner_a: Any, banker_x: Any, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.SITE_URL = "https://bank.example.com"
+    application = at(Status.IN_REVIEW, owner_a, banker_x)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_approve(actor=banker_x, application_id=application.pk, **TERMS)
+    (message,) = mail.outbox
+    assert message.to == [owner_a.email]
+    assert "200,000.00 USD" in message.body
+    assert "7.25% per year" in message.body
+    assert "48 months" in message.body
+    assert f"https://bank.example.com/applications/{application.pk}/" in message.body
+
+
+def test_decline_reason_is_on_the_timeline(owner_a: Any, banker_x: Any) -> None:
+    application = at(Status.SUBMITTED, owner_a, banker_x)
+    services.application_decline(actor=banker_x, application_id=application.pk, reason="Outside our sector")
+    assert application.events.get().note == "Outside our sector"
