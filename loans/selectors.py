@@ -5,14 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from accounts.models import BankerProfile
 from accounts.permissions import is_banker, is_business_owner
 from accounts.selectors import bankers_to_apply_to
 from b2bbank.domain_errors import NotFound
 
-from .models import ApplicationEvent, LoanApplication, Status
+from .models import FINAL_STATUSES, ApplicationEvent, LoanApplication, Status
 
 PIPELINE_ORDER = (
     Status.SUBMITTED,
@@ -54,23 +54,37 @@ def application_events(*, user: Any, application_id: int) -> QuerySet[Applicatio
     return ApplicationEvent.objects.filter(application=application).select_related("actor")
 
 
+CLOSED_SHOWN = 10
+
+
 @dataclass
 class PipelineGroup:
     status: Status
     applications: list[LoanApplication]
+    total: int
 
     @property
     def count(self) -> int:
-        return len(self.applications)
+        return self.total
+
+    @property
+    def hidden(self) -> int:
+        return self.total - len(self.applications)
 
 
 def banker_pipeline(*, banker: Any) -> list[PipelineGroup]:
-    """Applications sent to this banker, grouped by status (work waiting on the
-    banker first), the longest-waiting first within each group."""
-    rows = list(applications_visible_to(user=banker).order_by("status_changed_at", "id"))
-    groups = {status: PipelineGroup(status, []) for status in PIPELINE_ORDER}
-    for application in rows:
+    """Applications sent to this banker, grouped by status: work waiting on the
+    banker first, the longest-waiting first; every open application, and the
+    most recently closed few of each final status (with full counts)."""
+    visible = applications_visible_to(user=banker)
+    totals = dict(visible.order_by().values_list("status").annotate(n=Count("id")))
+    groups = {status: PipelineGroup(status, [], totals.get(status, 0)) for status in PIPELINE_ORDER}
+    for application in visible.exclude(status__in=FINAL_STATUSES).order_by("status_changed_at", "id"):
         groups[Status(application.status)].applications.append(application)
+    for status in FINAL_STATUSES:
+        if totals.get(status):
+            recent = visible.filter(status=status).order_by("-status_changed_at", "-id")[:CLOSED_SHOWN]
+            groups[status].applications = list(recent)
     return list(groups.values())
 
 

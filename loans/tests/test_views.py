@@ -157,12 +157,32 @@ def test_owner_list_newest_first(owner_a: Any, banker_x: Any) -> None:
 
 
 def test_pipeline_query_count(banker_x: Any, django_assert_num_queries: Any) -> None:
-    for _ in range(6):
-        ApplicationFactory(owner=OwnerFactory(), banker=banker_x)
+    terms = {"approved_amount": 1000, "interest_rate": 1, "approved_term_months": 1}
+    for status in (
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.INFO_REQUESTED,
+        Status.DECLINED,
+        Status.WITHDRAWN,
+    ):
+        for _ in range(3):
+            ApplicationFactory(owner=OwnerFactory(), banker=banker_x, status=status)
+    for _ in range(3):
+        ApplicationFactory(owner=OwnerFactory(), banker=banker_x, status=Status.APPROVED, **terms)
     client = client_for(banker_x)
-    with django_assert_num_queries(4):
+    # session, user, counts by status, open applications, one per closed status, unread count
+    with django_assert_num_queries(8):
         response = client.get(reverse("loans:pipeline"))
-    assert response.status_code == 200
+    assert [g.count for g in response.context["groups"]] == [3] * 6
+
+
+def test_pipeline_shows_only_recent_closed_applications(banker_x: Any) -> None:
+    for _ in range(12):
+        ApplicationFactory(banker=banker_x, status=Status.WITHDRAWN)
+    response = client_for(banker_x).get(reverse("loans:pipeline"))
+    withdrawn = next(g for g in response.context["groups"] if g.status == Status.WITHDRAWN)
+    assert (withdrawn.count, len(withdrawn.applications)) == (12, 10)
+    assert "Showing the 10 most recent of 12." in response.content.decode()
 
 
 def test_owner_list_query_count(owner_a: Any, banker_x: Any, django_assert_num_queries: Any) -> None:
