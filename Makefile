@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint format migrate demo db-stop bench clean
+.PHONY: install run test lint format migrate demo db-stop bench bench-loans clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ format: install
 ## db-stop: stop the embedded PostgreSQL (data stays in .data/)
 db-stop: install
 	$(BIN)/python -c "import pgserver; pgserver.get_server('.data/postgres', cleanup_mode='stop').cleanup()"
+
+## bench-loans: loan transitions, applications API/pipeline latency, a conflicting-action race
+bench-loans: install
+	$(BIN)/python bench/loans_bench.py $(N)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -199,12 +199,16 @@ def _move(
     application.status_changed_at = timezone.now()
     if application.is_final:
         application.decided_at = application.status_changed_at
-    application.full_clean()
+    # Field validators (amounts, rate, term, lengths) still run. The parties are
+    # rows we just read or locked and the CHECK constraints are enforced by
+    # PostgreSQL, so skipping their per-row existence/constraint queries keeps a
+    # transition at a handful of statements instead of ~30.
+    application.full_clean(exclude=["owner", "banker"], validate_constraints=False)
     application.save()
     event = ApplicationEvent(
         application=application, actor=actor, from_status=from_status, to_status=application.status, note=note
     )
-    event.full_clean()
+    event.full_clean(exclude=["application", "actor"], validate_constraints=False)
     event.save()
     _notify(application, event, action)
     return application

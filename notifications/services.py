@@ -37,7 +37,7 @@ def notification_create(
     """Store a notification for `recipient` and, after commit, email it (through
     Django's email backend: console by default, SMTP by settings)."""
     notification = Notification(recipient=recipient, kind=kind, title=title, body=body, link=link)
-    notification.full_clean()
+    notification.full_clean(exclude=["recipient"])  # the caller holds the user row
     notification.save()
     if email and recipient.email:
         text = body

@@ -394,3 +394,12 @@ def test_decline_reason_is_on_the_timeline(owner_a: Any, banker_x: Any) -> None:
     application = at(Status.SUBMITTED, owner_a, banker_x)
     services.application_decline(actor=banker_x, application_id=application.pk, reason="Outside our sector")
     assert application.events.get().note == "Outside our sector"
+
+
+def test_a_transition_costs_a_fixed_handful_of_queries(
+    owner_a: Any, banker_x: Any, django_assert_num_queries: Any
+) -> None:
+    application = at(Status.SUBMITTED, owner_a, banker_x)
+    # savepoint, lock, update, event, the owner (recipient), notification (savepoint, insert, release), release
+    with django_assert_num_queries(9):
+        services.application_start_review(actor=banker_x, application_id=application.pk)
