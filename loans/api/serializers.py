@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.choices import Product
@@ -21,7 +22,7 @@ from loans.models import (
     ApplicationEvent,
     LoanApplication,
 )
-from loans.transitions import open_actions
+from loans.transitions import Action, open_actions
 
 
 def money(**kwargs: Any) -> serializers.DecimalField:
@@ -83,9 +84,16 @@ class DeclineInput(NoteInput):
     reason = note()
 
 
-class PartySerializer(serializers.Serializer):
+class OwnerRef(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
+    company_name = serializers.CharField()
+
+
+class BankerRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    institution = serializers.CharField()
 
 
 class EventOutput(serializers.ModelSerializer):
@@ -130,6 +138,7 @@ class ApplicationOutput(serializers.ModelSerializer):
             "actions",
         )
 
+    @extend_schema_field(OwnerRef)
     def get_owner(self, application: LoanApplication) -> dict[str, Any]:
         owner = application.owner
         return {
@@ -138,6 +147,7 @@ class ApplicationOutput(serializers.ModelSerializer):
             "company_name": owner.owner_profile.company_name,
         }
 
+    @extend_schema_field(BankerRef(allow_null=True))
     def get_banker(self, application: LoanApplication) -> dict[str, Any] | None:
         banker = application.banker
         if banker is None:
@@ -148,6 +158,7 @@ class ApplicationOutput(serializers.ModelSerializer):
             "institution": banker.banker_profile.institution,
         }
 
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Action.choices)))
     def get_actions(self, application: LoanApplication) -> list[str]:
         """The actions the requesting user may take now (each a POST endpoint)."""
         return [str(a) for a in open_actions(self.context["request"].user, application)]

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import status
+from rest_framework import generics, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -51,13 +51,15 @@ def _out(request: Request, application: LoanApplication) -> dict[str, Any]:
     return ApplicationOutput(fresh, context={"request": request}).data
 
 
-class ApplicationListApi(APIView):
-    """GET: owners see theirs, bankers those sent to them (filter `status`).
-    POST (owners): create a draft."""
+class ApplicationListApi(generics.ListAPIView):
+    """GET: owners see theirs, bankers those sent to them (filter `status`),
+    newest first, paginated. POST (owners): create a draft."""
 
     permission_classes = (IsOwnerOrBanker,)
+    serializer_class = ApplicationOutput
     filter_backends = (filters.DjangoFilterBackend,)
     filterset_class = ApplicationFilter
+    pagination_class = ApplicationPagination
 
     def get_permissions(self) -> Sequence[Any]:
         if self.request.method == "POST":
@@ -66,14 +68,6 @@ class ApplicationListApi(APIView):
 
     def get_queryset(self) -> QuerySet[LoanApplication]:
         return selectors.applications_visible_to(user=self.request.user)
-
-    @extend_schema(responses=ApplicationOutput(many=True), filters=True)
-    def get(self, request: Request) -> Response:
-        queryset = filters.DjangoFilterBackend().filter_queryset(request, self.get_queryset(), self)
-        paginator = ApplicationPagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        data = ApplicationOutput(page, many=True, context={"request": request}).data
-        return paginator.get_paginated_response(data)
 
     @extend_schema(request=ApplicationCreateInput, responses={201: ApplicationOutput})
     def post(self, request: Request) -> Response:
