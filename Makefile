@@ -20,6 +20,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_loans_demo
 
 ## run: the app on http://127.0.0.1:8000 (HTTP and websockets, Daphne), with demo data
 run: demo
