@@ -90,3 +90,8 @@ def banker_pipeline(*, banker: Any) -> list[PipelineGroup]:
 
 def bankers_for_form() -> QuerySet[BankerProfile]:
     return bankers_to_apply_to()
+
+
+def banker_to_apply_to(*, banker_id: int) -> BankerProfile | None:
+    """The banker preselected from a profile's Apply button, if one may be applied to."""
+    return bankers_to_apply_to().filter(user_id=banker_id).first()

@@ -107,7 +107,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest) -> HttpResponse:
     banker = request.GET.get("banker", "")
-    initial = {"banker": int(banker)} if banker.isdigit() else {}
+    chosen = selectors.banker_to_apply_to(banker_id=int(banker)) if banker.isdigit() else None
+    initial = {"banker": chosen.pk} if chosen else {}
     form = ApplicationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -127,7 +128,8 @@ def application_new(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"{application.reference} has been sent to the banker.")
             return redirect("loans:detail", pk=application.pk)
-    return render(request, "loans/new.html", {"form": form}, status=400 if form.errors else 200)
+    context = {"form": form, "chosen": chosen}
+    return render(request, "loans/new.html", context, status=400 if form.errors else 200)
 
 
 @role_required(Role.BUSINESS_OWNER)

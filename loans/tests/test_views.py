@@ -206,3 +206,15 @@ def test_detail_query_count(owner_a: Any, banker_x: Any, django_assert_num_queri
     with django_assert_num_queries(5):
         response = client.get(reverse("loans:detail", args=[application.pk]))
     assert len(response.context["events"]) == 6
+
+
+def test_new_application_shows_the_chosen_banker_only_if_verified(
+    owner_a: Any, banker_x: Any, pending_banker: Any
+) -> None:
+    client = client_for(owner_a)
+    page = client.get(reverse("loans:new"), {"banker": banker_x.pk}).content.decode()
+    assert "Applying to" in page
+    assert banker_x.banker_profile.institution in page
+    page = client.get(reverse("loans:new"), {"banker": pending_banker.pk}).content.decode()
+    assert "Applying to" not in page
+    assert f'value="{pending_banker.pk}"' not in page

@@ -49,6 +49,11 @@ def test_owner_applies_banker_requests_info_and_approves(new_page: Any) -> None:
     owner = new_page()
     log_in(owner, owner_user.email)
     owner.goto(f"/applications/new/?banker={banker_user.pk}")
+    assert (
+        owner.get_by_role("region", name="The banker you are applying to")
+        .get_by_text("Harbor Bank")
+        .is_visible()
+    )
     owner.get_by_label("Loan product").select_option("equipment_financing")
     owner.get_by_label("Amount (USD)").fill("180000")
     owner.get_by_label("Term (months)").fill("48")
@@ -116,6 +121,15 @@ def test_owner_applies_banker_requests_info_and_approves(new_page: Any) -> None:
     screenshot(owner, "loans-owner-detail")
     assert owner.get_by_role("region", name="Approved terms").is_visible()
     assert application.events.count() == 5
+
+    owner.get_by_role("link", name="Applications", exact=True).click()
+    assert owner.get_by_role("link", name=application.reference).is_visible()
+    screenshot(owner, "loans-owner-list")
+    owner.get_by_role("link", name="Notifications").first.click()
+    owner.get_by_role("button", name="approved").first.wait_for()
+    screenshot(owner, "loans-owner-notifications")
+    owner.get_by_role("button", name="approved").first.click()
+    owner.wait_for_url(f"**/applications/{application.pk}/")
 
 
 def test_application_pages_fit_a_phone(new_page: Any) -> None:
