@@ -3,12 +3,16 @@ audit record) and status only moves through the services, never by editing."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from .models import ApplicationEvent, LoanApplication
+
+REFERENCE = re.compile(r"(?:LA-)?0*(\d{1,12})", re.IGNORECASE)
 
 
 class ApplicationEventInline(admin.TabularInline):
@@ -25,6 +29,9 @@ class ApplicationEventInline(admin.TabularInline):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(LoanApplication)
 class LoanApplicationAdmin(admin.ModelAdmin):
@@ -39,32 +46,25 @@ class LoanApplicationAdmin(admin.ModelAdmin):
         "created_at",
     )
     list_filter = ("status", "product", ("banker", admin.RelatedOnlyFieldListFilter))
-    search_fields = ("id", "owner__email", "owner__owner_profile__company_name", "banker__email")
+    search_fields = ("owner__email", "owner__owner_profile__company_name", "banker__email")
+    search_help_text = "Reference (LA-000123), company or email."
     list_select_related = ("owner", "banker")
     inlines = (ApplicationEventInline,)
     date_hierarchy = "created_at"
-    readonly_fields = (
-        "owner",
-        "banker",
-        "product",
-        "amount",
-        "term_months",
-        "purpose",
-        "status",
-        "approved_amount",
-        "interest_rate",
-        "approved_term_months",
-        "conditions",
-        "decline_reason",
-        "created_at",
-        "updated_at",
-        "submitted_at",
-        "decided_at",
-        "status_changed_at",
-    )
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[LoanApplication], search_term: str
+    ) -> tuple[QuerySet[LoanApplication], bool]:
+        match = REFERENCE.fullmatch(search_term.strip())
+        if match:
+            return queryset.filter(pk=int(match.group(1))), False
+        return super().get_search_results(request, queryset, search_term)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # view-only: status moves through the services, with an event
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -29,3 +29,28 @@ def test_admin_lists_filters_and_shows_read_only_timeline(staff: Any, owner_a: A
     assert "Looking now" in page
     assert 'name="events-0-note"' not in page  # read-only inline: no inputs
     assert client.get(reverse("admin:loans_loanapplication_add")).status_code == 403
+
+
+def test_admin_cannot_edit_or_delete_applications(staff: Any, owner_a: Any, banker_x: Any) -> None:
+    application = ApplicationFactory(owner=owner_a, banker=banker_x)
+    client = Client()
+    client.force_login(staff)
+    url = reverse("admin:loans_loanapplication_change", args=[application.pk])
+    response = client.post(url, {"status": "approved"})
+    assert response.status_code == 403
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    assert client.get(reverse("admin:loans_loanapplication_delete", args=[application.pk])).status_code == 403
+
+
+def test_admin_finds_an_application_by_reference(staff: Any, owner_a: Any, banker_x: Any) -> None:
+    application = ApplicationFactory(owner=owner_a, banker=banker_x)
+    other = ApplicationFactory(owner=owner_a, banker=banker_x)
+    client = Client()
+    client.force_login(staff)
+    response = client.get(
+        reverse("admin:loans_loanapplication_changelist"), {"q": application.reference.lower()}
+    )
+    assert list(response.context["cl"].result_list) == [application]
+    response = client.get(reverse("admin:loans_loanapplication_changelist"), {"q": "owner.a@example"})
+    assert set(response.context["cl"].result_list) == {application, other}
