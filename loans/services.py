@@ -184,7 +184,7 @@ def _move(
     application = _locked(actor=actor, application_id=application_id)
     if application.status not in transition.sources:
         raise InvalidTransition(
-            f"You cannot {Action(action).label.lower()} an application that is "
+            f"You cannot {transition.phrase} an application that is "
             f"{application.get_status_display().lower()}."
         )
     if action == Action.SUBMIT:

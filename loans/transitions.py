@@ -29,31 +29,46 @@ class Transition:
     sources: frozenset[Status]
     target: Status
     verb: str  # past tense, for notifications: "approved"
+    phrase: str  # for refusals: "You cannot <phrase> an application that is ..."
 
 
 MACHINE: dict[Action, Transition] = {
-    Action.SUBMIT: Transition(Role.BUSINESS_OWNER, frozenset({Status.DRAFT}), Status.SUBMITTED, "submitted"),
+    Action.SUBMIT: Transition(
+        Role.BUSINESS_OWNER, frozenset({Status.DRAFT}), Status.SUBMITTED, "submitted", "submit"
+    ),
     Action.START_REVIEW: Transition(
-        Role.BANKER, frozenset({Status.SUBMITTED}), Status.IN_REVIEW, "started reviewing"
+        Role.BANKER, frozenset({Status.SUBMITTED}), Status.IN_REVIEW, "started reviewing", "start reviewing"
     ),
     Action.REQUEST_INFO: Transition(
-        Role.BANKER, frozenset({Status.IN_REVIEW}), Status.INFO_REQUESTED, "requested more information on"
+        Role.BANKER,
+        frozenset({Status.IN_REVIEW}),
+        Status.INFO_REQUESTED,
+        "requested more information on",
+        "request information on",
     ),
     Action.RESPOND: Transition(
-        Role.BUSINESS_OWNER, frozenset({Status.INFO_REQUESTED}), Status.IN_REVIEW, "responded on"
+        Role.BUSINESS_OWNER,
+        frozenset({Status.INFO_REQUESTED}),
+        Status.IN_REVIEW,
+        "responded on",
+        "respond on",
     ),
-    Action.APPROVE: Transition(Role.BANKER, frozenset({Status.IN_REVIEW}), Status.APPROVED, "approved"),
+    Action.APPROVE: Transition(
+        Role.BANKER, frozenset({Status.IN_REVIEW}), Status.APPROVED, "approved", "approve"
+    ),
     Action.DECLINE: Transition(
         Role.BANKER,
         frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED}),
         Status.DECLINED,
         "declined",
+        "decline",
     ),
     Action.WITHDRAW: Transition(
         Role.BUSINESS_OWNER,
         frozenset({Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED}),
         Status.WITHDRAWN,
         "withdrew",
+        "withdraw",
     ),
 }
 

@@ -23,6 +23,7 @@ from b2bbank.page_errors import report_domain_error
 from . import selectors, services
 from .forms import ApplicationForm, ApproveForm, DeclineForm, NoteForm, RequiredNoteForm, SubmitForm
 from .models import LoanApplication
+from .permissions import can_edit_application
 from .transitions import MACHINE, Action, open_actions
 
 Service = Callable[[Any, int, dict[str, Any]], LoanApplication]
@@ -136,6 +137,9 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk)
+    if not can_edit_application(request.user, application):
+        messages.error(request, "Only a draft can be edited.")
+        return redirect("loans:detail", pk=pk)
     initial = {
         "banker": application.banker_id,
         "product": application.product,

@@ -56,6 +56,7 @@ ROUTES = {
     "loans:edit": [
         Case("get", pages(owner_a=200, owner_b=404), kwargs=draft),
         Case("post", pages(owner_a=400, owner_b=404), kwargs=draft, data=lambda w: {}),
+        Case("get", pages(owner_a=302, owner_b=404), kwargs=app, note="not a draft: back to the detail"),
     ],
     "loans:action": [
         # Empty bodies: the form is invalid (400) for whoever may act; others never get that far.
