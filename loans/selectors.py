@@ -68,6 +68,10 @@ class PipelineGroup:
         return self.total
 
     @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
     def hidden(self) -> int:
         return self.total - len(self.applications)
 

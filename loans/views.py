@@ -22,7 +22,7 @@ from b2bbank.page_errors import report_domain_error
 
 from . import selectors, services
 from .forms import ApplicationForm, ApproveForm, DeclineForm, NoteForm, RequiredNoteForm, SubmitForm
-from .models import LoanApplication
+from .models import LoanApplication, Status
 from .permissions import can_edit_application
 from .transitions import MACHINE, Action, open_actions
 
@@ -166,9 +166,12 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.BUSINESS_OWNER, Role.BANKER)
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk, with_events=True)
+    events = list(application.events.all())
+    waiting_on_owner = application.status == Status.INFO_REQUESTED and events
     context = {
         "application": application,
-        "events": list(application.events.all()),
+        "events": events,
+        "info_request": events[-1] if waiting_on_owner else None,
         "forms": _action_forms(request.user, application),
         "is_banker": request.user.role == Role.BANKER,  # type: ignore[union-attr]
     }

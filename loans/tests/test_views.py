@@ -218,3 +218,15 @@ def test_new_application_shows_the_chosen_banker_only_if_verified(
     page = client.get(reverse("loans:new"), {"banker": pending_banker.pk}).content.decode()
     assert "Applying to" not in page
     assert f'value="{pending_banker.pk}"' not in page
+
+
+def test_owner_sees_the_bankers_question_at_the_top(owner_a: Any, banker_x: Any) -> None:
+    from loans import services
+
+    application = ApplicationFactory(owner=owner_a, banker=banker_x, status=Status.IN_REVIEW)
+    services.application_request_info(
+        actor=banker_x, application_id=application.pk, note="Which lender holds the lien?"
+    )
+    page = client_for(owner_a).get(reverse("loans:detail", args=[application.pk])).content.decode()
+    notice = page[page.index("The banker needs more information") :]
+    assert notice.index("Which lender holds the lien?") < notice.index("The request")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from accounts.tests.factories import PASSWORD, BankerFactory, OwnerFactory
+from loans import services
 from loans.models import LoanApplication, Status
 from loans.tests.factories import ApplicationFactory
 from tests.browser.conftest import screenshot
@@ -134,9 +135,21 @@ def test_owner_applies_banker_requests_info_and_approves(new_page: Any) -> None:
 
 def test_application_pages_fit_a_phone(new_page: Any) -> None:
     owner_user = OwnerFactory(email="phone.owner@example.com")
+    banker_user = BankerFactory()
+    application = ApplicationFactory(owner=owner_user, banker=banker_user, status=Status.IN_REVIEW)
+    services.application_request_info(
+        actor=banker_user, application_id=application.pk, note="Please send the equipment quote and invoices."
+    )
     page = new_page(viewport={"width": 390, "height": 844})
     log_in(page, owner_user.email)
-    page.goto("/applications/new/")
-    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-    assert overflow <= 0
-    screenshot(page, "loans-phone-new")
+    for path, name in (
+        ("/applications/new/", "loans-phone-new"),
+        ("/applications/", "loans-phone-list"),
+        (f"/applications/{application.pk}/", "loans-phone-detail"),
+    ):
+        page.goto(path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, path
+        screenshot(page, name)
