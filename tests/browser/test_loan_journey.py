@@ -141,6 +141,9 @@ def test_application_pages_fit_a_phone(new_page: Any) -> None:
         actor=banker_user, application_id=application.pk, note="Please send the equipment quote and invoices."
     )
     page = new_page(viewport={"width": 390, "height": 844})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     log_in(page, owner_user.email)
     for path, name in (
         ("/applications/new/", "loans-phone-new"),
@@ -153,3 +156,16 @@ def test_application_pages_fit_a_phone(new_page: Any) -> None:
         )
         assert overflow <= 0, path
         screenshot(page, name)
+    # application_live.js is harmless without realtime.js and ignores frames about other applications.
+    services.application_decline(
+        actor=banker_user, application_id=application.pk, reason="Collateral too thin."
+    )
+    application.refresh_from_db()
+    other = ApplicationFactory(owner=owner_user, banker=banker_user)
+    push_status_frame(page, other)
+    page.wait_for_timeout(500)
+    assert page.locator("[data-live-part=status]").inner_text().strip() == "Information requested"
+    push_status_frame(page, application)
+    page.locator("[data-live-part=status]").get_by_text("Declined").wait_for()
+    assert page.get_by_text("Collateral too thin.").first.is_visible()
+    assert errors == []
