@@ -85,6 +85,7 @@ class SubmitForm(NoteForm):
     banker = BankerChoiceField(
         queryset=bankers_for_form(), label="Send to banker", empty_label="Choose a banker"
     )
+    field_order = ("banker", "note")
 
 
 class ApproveForm(forms.Form):
