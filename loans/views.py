@@ -19,6 +19,7 @@ from accounts.permissions import role_required
 from accounts.views import attach_errors
 from b2bbank.domain_errors import DomainError, NotEligible
 from b2bbank.page_errors import report_domain_error
+from notifications.services import notifications_mark_read_for_link
 
 from . import selectors, services
 from .forms import ApplicationForm, ApproveForm, DeclineForm, NoteForm, RequiredNoteForm, SubmitForm
@@ -166,6 +167,7 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.BUSINESS_OWNER, Role.BANKER)
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk, with_events=True)
+    notifications_mark_read_for_link(user=request.user, link=request.path)
     events = list(application.events.all())
     waiting_on_owner = application.status == Status.INFO_REQUESTED and events
     context = {

@@ -67,3 +67,11 @@ def notification_mark_read(*, user: Any, notification_id: int) -> Notification:
 def notifications_mark_all_read(*, user: Any) -> int:
     """Mark every unread notification of the user read; returns how many."""
     return Notification.objects.filter(recipient_id=user.pk).unread().update(read_at=timezone.now())
+
+
+def notifications_mark_read_for_link(*, user: Any, link: str) -> int:
+    """Seeing the page a notification points to counts as reading it (one UPDATE,
+    a no-op when nothing is unread)."""
+    return (
+        Notification.objects.filter(recipient_id=user.pk, link=link).unread().update(read_at=timezone.now())
+    )

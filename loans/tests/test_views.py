@@ -202,8 +202,8 @@ def test_detail_query_count(owner_a: Any, banker_x: Any, django_assert_num_queri
         services.application_request_info(actor=banker_x, application_id=application.pk, note=note)
         services.application_respond(actor=owner_a, application_id=application.pk, note=note)
     client = client_for(banker_x)
-    # session, user, application with parties, events with actors, unread count
-    with django_assert_num_queries(5):
+    # session, user, application with parties, mark its notifications read, events with actors, unread count
+    with django_assert_num_queries(6):
         response = client.get(reverse("loans:detail", args=[application.pk]))
     assert len(response.context["events"]) == 6
 
@@ -230,3 +230,17 @@ def test_owner_sees_the_bankers_question_at_the_top(owner_a: Any, banker_x: Any)
     page = client_for(owner_a).get(reverse("loans:detail", args=[application.pk])).content.decode()
     notice = page[page.index("The banker needs more information") :]
     assert notice.index("Which lender holds the lien?") < notice.index("The request")
+
+
+def test_viewing_an_application_reads_its_notifications(owner_a: Any, banker_x: Any) -> None:
+    from loans import services
+    from notifications.models import Notification
+
+    application = ApplicationFactory(owner=owner_a, banker=banker_x, status=Status.SUBMITTED)
+    other = ApplicationFactory(owner=owner_a, banker=banker_x, status=Status.SUBMITTED)
+    services.application_start_review(actor=banker_x, application_id=application.pk)
+    services.application_start_review(actor=banker_x, application_id=other.pk)
+    response = client_for(owner_a).get(reverse("loans:detail", args=[application.pk]))
+    assert '<span class="nav-count" aria-label="1 unread">1</span>' in response.content.decode()
+    unread = Notification.objects.filter(recipient=owner_a, read_at__isnull=True)
+    assert list(unread.values_list("link", flat=True)) == [reverse("loans:detail", args=[other.pk])]
