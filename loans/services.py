@@ -113,12 +113,14 @@ def _check_eligibility(application: LoanApplication, banker_id: int | None) -> N
         raise NotEligible(f"This banker does not offer {label}.", code="product_not_offered")
     if application.amount < profile.min_loan_amount:
         raise NotEligible(
-            f"The amount is below this banker's minimum of {profile.min_loan_amount:,.2f}.",
+            f"The amount is below this banker's minimum of {profile.min_loan_amount:,.2f} "
+            f"{settings.PLATFORM_CURRENCY}.",
             code="amount_below_minimum",
         )
     if profile.max_loan_amount is not None and application.amount > profile.max_loan_amount:
         raise NotEligible(
-            f"The amount is above this banker's maximum of {profile.max_loan_amount:,.2f}.",
+            f"The amount is above this banker's maximum of {profile.max_loan_amount:,.2f} "
+            f"{settings.PLATFORM_CURRENCY}.",
             code="amount_above_maximum",
         )
 

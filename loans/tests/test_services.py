@@ -298,8 +298,8 @@ def banker_with(**profile: Any) -> Any:
         ),
         ({"accepting_new_clients": False}, "250000", "banker_not_accepting", "not accepting new clients"),
         ({"products": [Product.SBA_LOAN]}, "250000", "product_not_offered", "does not offer term loan"),
-        ({}, "10000", "amount_below_minimum", "below this banker's minimum of 50,000.00"),
-        ({}, "3000000", "amount_above_maximum", "above this banker's maximum of 2,000,000.00"),
+        ({}, "10000", "amount_below_minimum", "below this banker's minimum of 50,000.00 USD."),
+        ({}, "3000000", "amount_above_maximum", "above this banker's maximum of 2,000,000.00 USD."),
     ],
 )
 def test_submit_refused_when_not_eligible_says_which_rule(
