@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint audit-deps fuzz format migrate demo db-stop bench bench-directory clean
+.PHONY: install run test lint audit-deps fuzz format migrate demo db-stop bench bench-directory bench-loans clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,7 @@ migrate: install
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_loans_demo
 
 ## run: the app on http://127.0.0.1:8000 (HTTP and websockets, Daphne), with demo data
 run: demo
@@ -59,8 +60,12 @@ bench-directory: install
 	@command -v wrk >/dev/null || { echo "installing wrk (Debian package)"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/directory/run.py
 
+## bench-loans: loan transitions, applications API/pipeline latency, a conflicting-action race
+bench-loans: install
+	$(BIN)/python bench/loans_bench.py $(N)
+
 ## bench: every benchmark
-bench: bench-directory
+bench: bench-directory bench-loans
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -35,3 +35,21 @@ def token_from_key(*, key: str) -> ApiToken | None:
         .filter(key_hash=ApiToken.hash_key(key), user__is_active=True)
         .first()
     )
+
+
+def banker_for_application(*, banker_id: int) -> BankerProfile | None:
+    """The banker an application is sent to, whatever their verification status,
+    so the loans app can say which eligibility rule fails."""
+    return (
+        BankerProfile.objects.select_related("user").filter(user_id=banker_id, user__is_active=True).first()
+    )
+
+
+def bankers_to_apply_to() -> QuerySet[BankerProfile]:
+    """Verified bankers who offer at least one product, for an application form."""
+    return (
+        verified_bankers()
+        .exclude(products=[])
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )

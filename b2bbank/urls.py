@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("directory.urls")),
     path("", include("loans.urls")),
     path("", include("chat.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include((api_v1, "api"))),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="api-docs"),

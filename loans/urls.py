@@ -1,3 +1,14 @@
+from django.urls import path
+
+from . import views
+
 app_name = "loans"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("applications/", views.application_list, name="list"),
+    path("applications/new/", views.application_new, name="new"),
+    path("applications/<int:pk>/", views.application_detail, name="detail"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="edit"),
+    path("applications/<int:pk>/<slug:action>/", views.application_action, name="action"),
+    path("pipeline/", views.pipeline, name="pipeline"),
+]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "directory",
     "loans",
     "chat",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -256,12 +258,15 @@ SPECTACULAR_SETTINGS = {
         "IndustryEnum": "accounts.choices.Industry",
         "AvailabilityEnum": "accounts.choices.Availability",
         "VerificationStatusEnum": "accounts.choices.VerificationStatus",
+        "ApplicationStatusEnum": "loans.models.Status",
     },
 }
 
 API_TOKEN_TTL_HOURS = env.int("B2BBANK_API_TOKEN_TTL_HOURS", default=12)
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Absolute links in emails (notifications): the public address of the site.
+SITE_URL = env.str("B2BBANK_SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="b2bbank <no-reply@b2bbank.local>")
 
 LOGGING = {

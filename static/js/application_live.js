@@ -1,0 +1,47 @@
+// Live status on an application page. static/js/realtime.js (the chat socket)
+// dispatches each server frame as a DOM event "b2b:<type>"; when a frame is
+// about the application shown here, refetch this page and swap the parts that
+// change (status badge, decision, timeline, open actions). Without realtime.js
+// no event ever arrives and this file does nothing.
+(function () {
+  "use strict";
+  var root = document.getElementById("application-live");
+  if (!root) { return; }
+  var applicationId = String(root.dataset.application);
+  var pending = null;
+
+  function typing() {
+    var el = document.activeElement;
+    return el && root.contains(el) && (el.tagName === "TEXTAREA" || el.tagName === "INPUT") && el.value;
+  }
+
+  function refresh() {
+    pending = null;
+    fetch(window.location.href, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        root.querySelectorAll("[data-live-part]").forEach(function (part) {
+          var name = part.getAttribute("data-live-part");
+          // Never wipe what the user is typing into an action form.
+          if (name === "actions" && typing()) { return; }
+          var next = fresh.querySelector('[data-live-part="' + name + '"]');
+          if (next && next.innerHTML !== part.innerHTML) {
+            part.innerHTML = next.innerHTML;
+            part.classList.remove("live-flash");
+            void part.offsetWidth;
+            part.classList.add("live-flash");
+          }
+        });
+      })
+      .catch(function () { /* the next event or a reload will catch up */ });
+  }
+
+  document.addEventListener("b2b:application.status", function (event) {
+    var frame = event.detail || {};
+    if (String(frame.application) !== applicationId) { return; }
+    // Several frames in a burst cost one fetch.
+    if (pending) { window.clearTimeout(pending); }
+    pending = window.setTimeout(refresh, 150);
+  });
+})();
