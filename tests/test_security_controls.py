@@ -72,6 +72,9 @@ def test_https_deployment_sends_hsts_and_secure_cookies(client: Client, owner_a:
     session_cookie = login.cookies[settings.SESSION_COOKIE_NAME]
     csrf_cookie = response.cookies[settings.CSRF_COOKIE_NAME]
     for cookie in (session_cookie, csrf_cookie):
+        assert cookie.key.startswith("__Host-")
+        assert cookie["path"] == "/"
+        assert not cookie["domain"]
         assert cookie["secure"]
         assert cookie["httponly"]
         assert cookie["samesite"] == "Lax"
@@ -204,6 +207,7 @@ def test_requests_right_after_login_do_not_rewrite_the_session(
 ) -> None:
     client = Client()
     client.force_login(owner_a)
-    # session, user, the page's profile; no session UPDATE: the clocks were stamped at login.
-    with django_assert_num_queries(3):
+    # session, user, the nav's unread count, the page's profile; no session UPDATE:
+    # the clocks were stamped at login.
+    with django_assert_num_queries(4):
         client.get("/owner/")

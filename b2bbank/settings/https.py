@@ -12,6 +12,10 @@ HTTPS_SETTINGS = {
     "SECURE_HSTS_PRELOAD": True,
     "SESSION_COOKIE_SECURE": True,
     "CSRF_COOKIE_SECURE": True,
+    # __Host- cookies are refused by browsers unless Secure, host-only and Path=/,
+    # so a sibling subdomain or a plain-HTTP page cannot plant or shadow them.
+    "SESSION_COOKIE_NAME": "__Host-sessionid",
+    "CSRF_COOKIE_NAME": "__Host-csrftoken",
     # The CSRF token is read from the form field, never by JavaScript from the cookie.
     "CSRF_COOKIE_HTTPONLY": True,
 }

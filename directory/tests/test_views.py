@@ -84,14 +84,14 @@ def test_search_page_paginates(owner_client: Client) -> None:
 def test_search_page_query_count_is_fixed(owner_client: Client, django_assert_num_queries: Any) -> None:
     for _ in range(8):
         BankerFactory()
-    # session + user (auth), then the page with its capped count
-    with django_assert_num_queries(3):
+    # session + user (auth), the nav's unread-notifications count, then the page with its capped count
+    with django_assert_num_queries(4):
         owner_client.get(SEARCH, {"page_size": 3})
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         owner_client.get(SEARCH, {"page_size": 8, "q": "loans"})
 
 
-def test_profile_shows_lending_details_and_disabled_actions_for_owners(owner_client: Client) -> None:
+def test_profile_shows_lending_details_and_actions_for_owners(owner_client: Client) -> None:
     banker = BankerFactory(
         first_name="Ana",
         last_name="Lima",
@@ -116,10 +116,15 @@ def test_profile_shows_lending_details_and_disabled_actions_for_owners(owner_cli
         "Accepting new clients",
     ):
         assert text in html, text
+    assert f'href="{reverse("loans:new")}?banker={banker.pk}">Apply</a>' in html
+
+
+def test_apply_is_disabled_with_a_reason_when_the_banker_takes_no_new_clients(owner_client: Client) -> None:
+    banker = BankerFactory(first_name="Ana", last_name="Lima", profile__accepting_new_clients=False)
+    html = owner_client.get(reverse("directory:profile", args=[banker.pk])).content.decode()
+    assert f"?banker={banker.pk}" not in html
     assert ">Apply</button>" in html
-    assert ">Message</button>" in html
-    assert html.count("disabled") >= 2
-    assert "available soon" in html
+    assert "Ana Lima is not taking new clients right now." in html
 
 
 def test_profile_has_no_actions_for_bankers() -> None:
