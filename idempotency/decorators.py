@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any
 
 from django.db import transaction
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,6 +24,15 @@ from .models import IdempotentRequest
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 255
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    name=HEADER,
+    type=str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Any unique string (e.g. a UUID). Retries with the same key and body get the first "
+    "answer and create nothing more; the same key with another body is refused (422).",
+)
 
 
 def _fingerprint(request: Request) -> str:

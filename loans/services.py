@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.choices import Product, Role
 from accounts.permissions import has_role
 from accounts.selectors import banker_for_application
+from audit.services import audit_log
 from b2bbank.domain_errors import Forbidden, InvalidTransition, NotEligible, NotFound
 from b2bbank.realtime import publish_on_commit
 from notifications.services import notification_create
@@ -212,6 +213,13 @@ def _move(
     )
     event.full_clean(exclude=["application", "actor"], validate_constraints=False)
     event.save()
+    audit_log(
+        action="application.status",
+        actor=actor,
+        target=application,
+        before={"status": from_status},
+        after={"status": application.status, **{k: str(v) for k, v in (changes or {}).items()}},
+    )
     _notify(application, event, action)
     return application
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsBanker, IsBusinessOwner
+from idempotency.decorators import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from loans import selectors, services
 from loans.models import LoanApplication, Status
 from loans.permissions import IsOwnerOrBanker
@@ -70,7 +71,12 @@ class ApplicationListApi(generics.ListAPIView):
     def get_queryset(self) -> QuerySet[LoanApplication]:
         return selectors.applications_visible_to(user=self.request.user)
 
-    @extend_schema(request=ApplicationCreateInput, responses={201: ApplicationOutput})
+    @extend_schema(
+        request=ApplicationCreateInput,
+        responses={201: ApplicationOutput},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+    )
+    @idempotent
     def post(self, request: Request) -> Response:
         data = ApplicationCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
