@@ -1,20 +1,36 @@
-"""The one websocket per browser tab."""
+"""The one websocket per browser tab (DESIGN.md, Realtime)."""
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
 
+from b2bbank.domain_errors import DomainError
 from b2bbank.realtime import user_group
 
+from . import events, selectors, services
+from .api.serializers import MessageSendFrame, ReadFrame, TypingFrame
+
+logger = logging.getLogger(__name__)
+
 UNAUTHENTICATED = 4401
+LOGGED_OUT = 4001
+TOO_BIG = 1009
+# A 5,000-character message is at most 20 KB of UTF-8, plus the frame's keys.
+MAX_FRAME_BYTES = 24 * 1024
 
 
-class RealtimeConsumer(AsyncJsonWebsocketConsumer):
-    """Joins the signed-in user's group and forwards the events services publish
-    (b2bbank.realtime). Client frames are answered by the chat issue's handlers;
-    until then every frame gets an `error` frame and the socket stays open."""
+class RealtimeConsumer(AsyncWebsocketConsumer):
+    """Joins the signed-in user's group, forwards the events services publish,
+    and handles client frames with the REST endpoints' serializers and services.
+    It never echoes a message itself: the service's after-commit event reaches
+    every tab of both participants, this one included."""
 
     group: str | None = None
 
@@ -31,10 +47,73 @@ class RealtimeConsumer(AsyncJsonWebsocketConsumer):
         if self.group:
             await self.channel_layer.group_discard(self.group, self.channel_name)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        await self.send_json(
-            {"type": "error", "code": "unsupported", "detail": "This frame type is not supported yet."}
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        raw = text_data.encode() if text_data is not None else (bytes_data or b"")
+        if len(raw) > MAX_FRAME_BYTES:
+            await self.close(code=TOO_BIG)
+            return
+        try:
+            frame = json.loads(raw)
+        except ValueError:
+            await self._error("invalid_json", "Frames must be JSON objects.")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self._error("invalid_frame", "A frame is a JSON object with a `type`.")
+            return
+        handler = self.HANDLERS.get(frame["type"])
+        if handler is None:
+            await self._error("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.")
+            return
+        try:
+            await handler(self, frame)
+        except serializers.ValidationError as exc:
+            await self._error("invalid", exc.detail)
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            await self._error("invalid", detail)
+        except DomainError as exc:
+            await self._error(exc.code, exc.detail)
+
+    async def on_message_send(self, frame: dict[str, Any]) -> None:
+        data = MessageSendFrame(data=frame)
+        data.is_valid(raise_exception=True)
+        await database_sync_to_async(services.message_send)(
+            sender=self.scope["user"],
+            conversation_id=data.validated_data["conversation"],
+            body=data.validated_data["body"],
+            client_id=data.validated_data.get("client_id", ""),
         )
 
+    async def on_read(self, frame: dict[str, Any]) -> None:
+        data = ReadFrame(data=frame)
+        data.is_valid(raise_exception=True)
+        await database_sync_to_async(services.conversation_mark_read)(
+            user=self.scope["user"],
+            conversation_id=data.validated_data["conversation"],
+            message_id=data.validated_data["message"],
+        )
+
+    async def on_typing(self, frame: dict[str, Any]) -> None:
+        data = TypingFrame(data=frame)
+        data.is_valid(raise_exception=True)
+        user = self.scope["user"]
+        conversation = await database_sync_to_async(selectors.conversation_get)(
+            user=user, conversation_id=data.validated_data["conversation"]
+        )
+        # Nothing is stored, so there is no commit to wait for; only the other side hears it.
+        await self.channel_layer.group_send(
+            user_group(conversation.other_id(user.pk)),
+            {"type": "realtime.event", "event": events.typing(conversation, user_id=user.pk)},
+        )
+
+    HANDLERS = {"message.send": on_message_send, "read": on_read, "typing": on_typing}
+
+    async def _error(self, code: str, detail: Any) -> None:
+        await self.send(text_data=json.dumps({"type": "error", "code": code, "detail": detail}))
+
     async def realtime_event(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["event"])
+        event = message["event"]
+        if event.get("type") == "session.closed":
+            await self.close(code=LOGGED_OUT)
+            return
+        await self.send(text_data=json.dumps(event))
