@@ -148,6 +148,7 @@
     toBottom();
     input.value = "";
     input.focus();
+    lastTypingSent = 0; // the next keystroke starts a new "typing…"
     pending[clientId] = { body: body, timer: null };
     var frame = { type: "message.send", conversation: conversation, body: body, client_id: clientId };
     if (window.b2bRealtime && window.b2bRealtime.send(frame)) {
@@ -163,7 +164,7 @@
   });
   input.addEventListener("input", function () {
     var now = Date.now();
-    if (now - lastTypingSent > 2000 && window.b2bRealtime) {
+    if (input.value.trim() && now - lastTypingSent > 2000 && window.b2bRealtime) {
       lastTypingSent = now;
       window.b2bRealtime.send({ type: "typing", conversation: conversation });
     }
