@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
 from rest_framework import serializers
 
 from b2bbank.domain_errors import DomainError
@@ -18,12 +21,28 @@ from . import events, selectors, services
 from .api.serializers import MessageSendFrame, ReadFrame, TypingFrame
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 UNAUTHENTICATED = 4401
 LOGGED_OUT = 4001
 TOO_BIG = 1009
 # A 5,000-character message is at most 20 KB of UTF-8, plus the frame's keys.
 MAX_FRAME_BYTES = 24 * 1024
+
+
+def in_worker(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """Run a service in one of the executor's threads. The default (one shared
+    thread for every socket) serialized all database work of the server. The
+    connection goes back (to the pool under Daphne) when the call ends, so no
+    thread keeps one checked out while its sockets are idle."""
+
+    def call(**kwargs: Any) -> T:
+        try:
+            return function(**kwargs)
+        finally:
+            connection.close()
+
+    return database_sync_to_async(call, thread_sensitive=False)
 
 
 class RealtimeConsumer(AsyncWebsocketConsumer):
@@ -42,6 +61,17 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         self.group = user_group(user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch hops to its single shared sync thread before every
+        message to close stale database connections; with one hop per frame and
+        per delivered event that thread serialized the whole server. Every
+        database call here goes through database_sync_to_async, which closes
+        stale connections in its own thread, so the hop is skipped."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def disconnect(self, code: int) -> None:
         if self.group:
@@ -77,7 +107,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     async def on_message_send(self, frame: dict[str, Any]) -> None:
         data = MessageSendFrame(data=frame)
         data.is_valid(raise_exception=True)
-        await database_sync_to_async(services.message_send)(
+        await in_worker(services.message_send)(
             sender=self.scope["user"],
             conversation_id=data.validated_data["conversation"],
             body=data.validated_data["body"],
@@ -87,7 +117,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     async def on_read(self, frame: dict[str, Any]) -> None:
         data = ReadFrame(data=frame)
         data.is_valid(raise_exception=True)
-        await database_sync_to_async(services.conversation_mark_read)(
+        await in_worker(services.conversation_mark_read)(
             user=self.scope["user"],
             conversation_id=data.validated_data["conversation"],
             message_id=data.validated_data["message"],
@@ -97,7 +127,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         data = TypingFrame(data=frame)
         data.is_valid(raise_exception=True)
         user = self.scope["user"]
-        conversation = await database_sync_to_async(selectors.conversation_get)(
+        conversation = await in_worker(selectors.conversation_get)(
             user=user, conversation_id=data.validated_data["conversation"]
         )
         # Nothing is stored, so there is no commit to wait for; only the other side hears it.
