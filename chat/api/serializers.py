@@ -52,9 +52,29 @@ class TypingFrame(_Frame):
     pass
 
 
-class MessageOutput(serializers.BaseSerializer):
+class MessageOutput(serializers.Serializer):
+    """The `message` of a `message.new` frame; the same shape over REST."""
+
+    id = serializers.IntegerField()
+    conversation = serializers.IntegerField()
+    sender = serializers.IntegerField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    client_id = serializers.CharField(allow_null=True)
+
     def to_representation(self, instance: Message) -> dict[str, Any]:
         return message_payload(instance)
+
+
+class MessagePageOutput(serializers.Serializer):
+    results = MessageOutput(many=True)
+    next = serializers.URLField(allow_null=True, help_text="The next (older) page: same query with `before`.")
+
+
+class PersonOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    organisation = serializers.CharField()
 
 
 def person(user: Any) -> dict[str, Any]:
@@ -67,9 +87,20 @@ def person(user: Any) -> dict[str, Any]:
     return {"id": user.pk, "name": user.get_full_name() or user.email, "organisation": subtitle}
 
 
-class ConversationOutput(serializers.BaseSerializer):
+class ConversationOutput(serializers.Serializer):
     """Seen from the viewer (context["user"]): counterpart, unread count, and
     both read markers (`my_last_read`, `their_last_read`) for "Seen"."""
+
+    id = serializers.IntegerField()
+    owner = serializers.IntegerField()
+    banker = serializers.IntegerField()
+    counterpart = PersonOutput()
+    last_message = MessageOutput(allow_null=True)
+    unread = serializers.IntegerField()
+    my_last_read = serializers.IntegerField()
+    their_last_read = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    last_activity_at = serializers.DateTimeField()
 
     def to_representation(self, instance: Conversation) -> dict[str, Any]:
         viewer_id = self.context["user"].pk

@@ -20,6 +20,7 @@ from .serializers import (
     ConversationStartInput,
     MessageOutput,
     MessagePageInput,
+    MessagePageOutput,
     MessageSendInput,
     ReadInput,
     TicketOutput,
@@ -71,7 +72,7 @@ class UnreadApi(APIView):
 class MessageListApi(APIView):
     permission_classes = (CanChat,)
 
-    @extend_schema(parameters=[MessagePageInput], responses=MessageOutput(many=True))
+    @extend_schema(parameters=[MessagePageInput], responses=MessagePageOutput)
     def get(self, request: Request, conversation_id: int) -> Response:
         query = MessagePageInput(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
