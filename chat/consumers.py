@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -28,6 +29,7 @@ LOGGED_OUT = 4001
 TOO_BIG = 1009
 # A 5,000-character message is at most 20 KB of UTF-8, plus the frame's keys.
 MAX_FRAME_BYTES = 24 * 1024
+TYPING_MIN_INTERVAL = 0.5  # seconds
 
 
 def in_worker(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
@@ -52,6 +54,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     every tab of both participants, this one included."""
 
     group: str | None = None
+    last_typing_at: float = float("-inf")
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -126,6 +129,11 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     async def on_typing(self, frame: dict[str, Any]) -> None:
         data = TypingFrame(data=frame)
         data.is_valid(raise_exception=True)
+        # Browsers send one every 2 s while typing; more often is noise (or abuse) for the other side.
+        now = time.monotonic()
+        if now - self.last_typing_at < TYPING_MIN_INTERVAL:
+            return
+        self.last_typing_at = now
         user = self.scope["user"]
         conversation = await in_worker(selectors.conversation_get)(
             user=user, conversation_id=data.validated_data["conversation"]

@@ -177,6 +177,8 @@ def test_typing_goes_to_the_other_side_only(owner_a: Any, banker_x: Any, convers
             "user": banker_x.pk,
         }
         assert await banker.receive_nothing()
+        await banker.send_json_to({"type": "typing", "conversation": conversation.pk})
+        assert await owner.receive_nothing(), "a second typing frame within half a second is dropped"
 
     run(with_sockets, scenario)
 
