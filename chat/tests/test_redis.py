@@ -94,12 +94,27 @@ def _socket(port: int, user: Any) -> Any:
     )
 
 
+def _wait_until_subscribed(owner: Any, banker: Any, conversation_id: int) -> None:
+    """Typing frames (nothing stored) from A until one reaches B: then both
+    servers have subscribed their sockets' groups on Redis."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        owner.send(json.dumps({"type": "typing", "conversation": conversation_id}))
+        try:
+            frame = json.loads(banker.recv(timeout=0.6))
+        except TimeoutError:
+            continue
+        if frame["type"] == "typing":
+            return
+    pytest.fail("the servers never exchanged an event through Redis")
+
+
 def test_message_sent_through_one_process_reaches_a_socket_on_the_other(
     two_servers: list[int], owner_a: Any, banker_x: Any, conversation: Any
 ) -> None:
     port_a, port_b = two_servers
     with _socket(port_a, owner_a) as owner, _socket(port_b, banker_x) as banker:
-        time.sleep(0.3)  # let both servers finish subscribing the users' groups
+        _wait_until_subscribed(owner, banker, conversation.pk)
         owner.send(
             json.dumps({"type": "message.send", "conversation": conversation.pk, "body": "Across processes"})
         )

@@ -91,3 +91,19 @@ def test_nav_has_messages_link_and_socket_script_for_signed_in_users_only(owner_
     assert "js/realtime.js" in html
     anonymous = Client().get(reverse("accounts:login")).content.decode()
     assert "js/realtime.js" not in anonymous
+
+
+def test_message_button_include_posts_to_start_for_owners_only(owner_a: Any, banker_x: Any) -> None:
+    from django.template.loader import render_to_string
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    html = render_to_string(
+        "chat/includes/message_button.html", {"user": owner_a, "banker_id": banker_x.pk}, request=request
+    )
+    assert f'action="{reverse("chat:start")}"' in html
+    assert f'name="banker" value="{banker_x.pk}"' in html
+    hidden = render_to_string(
+        "chat/includes/message_button.html", {"user": banker_x, "banker_id": banker_x.pk}
+    )
+    assert "<form" not in hidden
