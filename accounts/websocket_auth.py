@@ -12,10 +12,13 @@ from django.contrib.auth.models import AnonymousUser
 
 
 @database_sync_to_async
-def _redeem(key: str) -> Any:
+def _redeem(key: str) -> tuple[Any, int | None]:
     from chat.services import ticket_redeem
 
-    return ticket_redeem(key=key) or AnonymousUser()
+    ticket = ticket_redeem(key=key)
+    if ticket is None:
+        return AnonymousUser(), None
+    return ticket.user, ticket.token_id
 
 
 class TicketAuthMiddleware:
@@ -29,7 +32,8 @@ class TicketAuthMiddleware:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         tickets = query.get("ticket")
         if tickets:
-            scope = {**scope, "user": await _redeem(tickets[0][:128])}
+            user, token_id = await _redeem(tickets[0][:128])
+            scope = {**scope, "user": user, "api_token_id": token_id}
         return await self.inner(scope, receive, send)
 
 

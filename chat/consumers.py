@@ -53,7 +53,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     It never echoes a message itself: the service's after-commit event reaches
     every tab of both participants, this one included."""
 
-    group: str | None = None
+    groups_joined: tuple[str, ...] | list[str] = ()
     last_typing_at: float = float("-inf")
 
     async def connect(self) -> None:
@@ -61,8 +61,11 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=UNAUTHENTICATED)
             return
-        self.group = user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.groups_joined = [user_group(user.pk)]
+        if self.scope.get("api_token_id"):
+            self.groups_joined.append(services.token_group(self.scope["api_token_id"]))
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
     async def dispatch(self, message: dict[str, Any]) -> None:
@@ -77,8 +80,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def disconnect(self, code: int) -> None:
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         raw = text_data.encode() if text_data is not None else (bytes_data or b"")

@@ -101,6 +101,10 @@ class RealtimeTicket(models.Model):
     database, so any server process can redeem it."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The API token the ticket was issued under, if any: revoking it closes the socket.
+    token = models.ForeignKey(
+        "accounts.ApiToken", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -4,14 +4,18 @@ same way, and nothing is sent for a write that rolls back."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 from typing import Any
 
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.models import ApiToken
 from accounts.permissions import is_business_owner
 from accounts.selectors import verified_bankers
 from b2bbank.domain_errors import Forbidden, NotFound
@@ -22,6 +26,7 @@ from .models import Conversation, Message, RealtimeTicket
 from .permissions import can_chat
 
 TICKET_TTL = timedelta(seconds=30)
+logger = logging.getLogger(__name__)
 
 
 def _locked_conversation(*, user: Any, conversation_id: int) -> Conversation:
@@ -119,21 +124,22 @@ def conversation_mark_read(*, user: Any, conversation_id: int, message_id: int) 
 
 
 @transaction.atomic
-def ticket_issue(*, user: Any) -> tuple[str, RealtimeTicket]:
+def ticket_issue(*, user: Any, token: ApiToken | None = None) -> tuple[str, RealtimeTicket]:
     """A single-use websocket ticket, valid for TICKET_TTL. Returns the raw key
-    (shown once) and the stored row; expired tickets are swept here."""
+    (shown once) and the stored row; expired tickets are swept here. `token` is
+    the API token of the request, so revoking it closes the socket."""
     now = timezone.now()
     RealtimeTicket.objects.filter(expires_at__lt=now - TICKET_TTL).delete()
     key = secrets.token_urlsafe(32)
     ticket = RealtimeTicket.objects.create(
-        user=user, key_hash=RealtimeTicket.hash_key(key), expires_at=now + TICKET_TTL
+        user=user, token=token, key_hash=RealtimeTicket.hash_key(key), expires_at=now + TICKET_TTL
     )
     return key, ticket
 
 
-def ticket_redeem(*, key: str) -> Any | None:
-    """The ticket's user if the key is live and unused; marks it used in the same
-    UPDATE so two sockets can never redeem one ticket."""
+def ticket_redeem(*, key: str) -> RealtimeTicket | None:
+    """The ticket (with its user) if the key is live and unused; marks it used in
+    the same UPDATE so two sockets can never redeem one ticket."""
     now = timezone.now()
     key_hash = RealtimeTicket.hash_key(key)
     used = RealtimeTicket.objects.filter(
@@ -141,9 +147,31 @@ def ticket_redeem(*, key: str) -> Any | None:
     ).update(used_at=now)
     if not used:
         return None
-    return RealtimeTicket.objects.select_related("user").get(key_hash=key_hash).user
+    return RealtimeTicket.objects.select_related("user").get(key_hash=key_hash)
 
 
 def sockets_close_for(*, user_id: int) -> None:
     """Close every websocket of a user (after logout), once the logout commits."""
     publish_on_commit([user_id], events.session_closed())
+
+
+def token_group(token_id: int) -> str:
+    return f"token.{token_id}"
+
+
+def sockets_close_for_token(*, token_id: int) -> None:
+    """Close the websockets opened with tickets issued under an API token (call
+    it when the token is revoked), once the revocation commits."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(
+                token_group(token_id), {"type": "realtime.event", "event": events.session_closed()}
+            )
+        except Exception:  # best-effort like b2bbank.realtime; the token is revoked regardless
+            logger.warning("closing sockets of token %s failed", token_id)
+
+    transaction.on_commit(send)

@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import ApiToken
 from accounts.permissions import IsBusinessOwner
 from chat import selectors, services
 from chat.permissions import CanChat
@@ -119,7 +120,8 @@ class TicketApi(APIView):
 
     @extend_schema(request=None, responses={201: TicketOutput})
     def post(self, request: Request) -> Response:
-        key, ticket = services.ticket_issue(user=request.user)
+        token = request.auth if isinstance(request.auth, ApiToken) else None
+        key, ticket = services.ticket_issue(user=request.user, token=token)
         scheme = "wss" if request.is_secure() else "ws"
         url = f"{scheme}://{request.get_host()}/ws/?ticket={key}"
         return Response(

@@ -187,4 +187,7 @@ def test_ticket_is_returned_with_socket_url(api_as: Any, owner_a: Any) -> None:
     assert response.status_code == 201
     body = response.json()
     assert body["url"].endswith(f"/ws/?ticket={body['ticket']}")
-    assert services.ticket_redeem(key=body["ticket"]) == owner_a
+    redeemed = services.ticket_redeem(key=body["ticket"])
+    assert redeemed is not None
+    assert redeemed.user == owner_a
+    assert redeemed.token is None, "a session-authenticated request has no token to tie the socket to"

@@ -298,3 +298,36 @@ def test_events_from_other_apps_are_forwarded(owner_a: Any) -> None:
         assert await owner.receive_json_from() == event
 
     run(with_sockets, scenario)
+
+
+def test_revoking_the_api_token_closes_sockets_opened_with_its_tickets(owner_a: Any) -> None:
+    from accounts.services import token_create
+    from accounts.tests.factories import PASSWORD
+
+    _, token = token_create(request=None, email=owner_a.email, password=PASSWORD)
+    key, _ = services.ticket_issue(user=owner_a, token=token)
+
+    async def scenario(sockets: Sockets) -> None:
+        api_socket = await sockets.connect(await socket_for(path=f"/ws/?ticket={key}"))
+        browser = await sockets.connect(await socket_for(owner_a))
+        await database_sync_to_async(services.sockets_close_for_token)(token_id=token.pk)
+        assert await api_socket.receive_output() == {"type": "websocket.close", "code": LOGGED_OUT}
+        assert await browser.receive_nothing(), "the browser's session socket stays open"
+
+    run(with_sockets, scenario)
+
+
+def test_ticket_api_ties_the_ticket_to_the_bearer_token(owner_a: Any) -> None:
+    from rest_framework.test import APIClient
+
+    from accounts.services import token_create
+    from accounts.tests.factories import PASSWORD
+
+    raw, token = token_create(request=None, email=owner_a.email, password=PASSWORD)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    response = client.post(reverse("api:realtime-ticket"))
+    assert response.status_code == 201
+    redeemed = services.ticket_redeem(key=response.json()["ticket"])
+    assert redeemed is not None
+    assert redeemed.token_id == token.pk
