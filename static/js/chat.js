@@ -210,10 +210,13 @@
     return page(url).then(function () { updateSeen(); toBottom(); markRead(); });
   }
 
-  document.addEventListener("b2b:open", function () {
+  function showLive() {
     statusEl.textContent = "Live";
     statusEl.className = "chat-status chat-status-live";
-  });
+  }
+  document.addEventListener("b2b:open", showLive);
+  // The socket may have opened before this deferred script ran.
+  if (window.b2bRealtime && window.b2bRealtime.isOpen()) showLive();
   document.addEventListener("b2b:closed", function () {
     statusEl.textContent = "Reconnecting…";
     statusEl.className = "chat-status chat-status-down";
@@ -251,4 +254,6 @@
   toBottom();
   updateSeen();
   markRead();
+  // Anything sent between the server rendering this page and the socket opening.
+  backfill(newestId()).catch(function () {});
 })();

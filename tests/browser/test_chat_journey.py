@@ -125,3 +125,17 @@ def test_owner_and_banker_chat_live(new_page: Any) -> None:
     badge.wait_for()
     assert badge.inner_text() == "1"
     screenshot(banker_page, "chat-banker-inbox")
+
+
+def test_conversation_fits_a_phone(new_page: Any) -> None:
+    owner = OwnerFactory(email="maya@reyes-foods.example", first_name="Maya", last_name="Reyes")
+    banker = BankerFactory(first_name="Daniel", last_name="Okafor")
+    convo, _ = services.conversation_start(owner=owner, banker_id=banker.pk, message=HISTORY[0])
+    services.message_send(sender=banker, conversation_id=convo.pk, body=HISTORY[1] * 3)
+    page = new_page(viewport={"width": 390, "height": 844})
+    log_in(page, owner.email, "/owner/")
+    page.goto(f"/messages/{convo.pk}/")
+    page.locator(".chat-status-live").wait_for()
+    screenshot(page, "chat-owner-phone")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
