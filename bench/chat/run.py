@@ -154,12 +154,16 @@ async def echo_loops(port: int, loops: int, seconds: float, warmup: float) -> di
     return summarize(latencies, seconds, sent=len(latencies), lost=0)
 
 
-async def chat_pairs(port: int, seed: dict[str, Any], seconds: float, warmup: float) -> dict[str, Any]:
+async def chat_pairs(
+    port: int, seed: dict[str, Any], seconds: float, warmup: float, port_b: int | None = None
+) -> dict[str, Any]:
+    """Ping-pong in every pair. With `port_b`, side B of each pair is on a second
+    server process, so every message crosses processes through Redis."""
     cookie = seed["cookie"]
     pairs = []
     for pair in seed["pairs"]:
         a = await open_socket(port, pair["a"]["session"], cookie)
-        b = await open_socket(port, pair["b"]["session"], cookie)
+        b = await open_socket(port_b or port, pair["b"]["session"], cookie)
         pairs.append((pair, a, b))
     latencies: list[float] = []
     counts = {"sent": 0, "delivered": 0, "lost": 0}
@@ -255,6 +259,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--round-clients", type=int, default=1000)
     parser.add_argument("--chat-only", action="store_true", help="skip the echo baselines and memory rounds")
+    parser.add_argument(
+        "--servers", type=int, choices=(1, 2), default=1, help="with --chat-only: Daphne processes"
+    )
     args = parser.parse_args()
 
     db_url = bench_database_url()
@@ -272,14 +279,18 @@ def main() -> None:
     results: dict[str, Any] = {"config": vars(args), "cpus": os.cpu_count()}
 
     if args.chat_only:
-        port = free_port()
-        server = start(
-            [PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "b2bbank.asgi:application"], env, port
-        )
+        ports = [free_port() for _ in range(args.servers)]
+        servers = [
+            start([PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(p), "b2bbank.asgi:application"], env, p)
+            for p in ports
+        ]
         try:
-            print(asyncio.run(chat_pairs(port, seed, args.seconds, args.warmup)))
+            port_b = ports[1] if len(ports) > 1 else None
+            print(f"chat only, {args.servers} server process(es):", flush=True)
+            print(asyncio.run(chat_pairs(ports[0], seed, args.seconds, args.warmup, port_b)))
         finally:
-            stop(server)
+            for server in servers:
+                stop(server)
         return
 
     port = free_port()
