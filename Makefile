@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint audit-deps fuzz format migrate demo db-stop bench bench-directory bench-loans clean
+.PHONY: install run test lint audit-deps fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -65,7 +65,12 @@ bench-loans: install
 	$(BIN)/python bench/loans_bench.py $(N)
 
 ## bench: every benchmark
-bench: bench-directory bench-loans
+bench: bench-directory bench-loans bench-chat
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
+
+## bench-chat: chat round trips (20 pairs + 1,000 idle sockets) next to echo baselines, and memory over connect/leave rounds
+bench-chat: install
+	$(BIN)/python -m bench.chat.run
+

@@ -51,6 +51,20 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         ),
     )
     readonly_fields = ("last_login", "date_joined")
+    actions = ("deactivate_users",)
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # End the sessions, tokens and sockets too, not just the flag.
+            services.user_deactivate(user_id=obj.pk, actor=request.user)
+
+    @admin.action(description="Deactivate selected users (ends their sessions, tokens and sockets)")
+    def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        ids = list(queryset.exclude(pk=request.user.pk).values_list("pk", flat=True))
+        for user_id in ids:
+            services.user_deactivate(user_id=user_id, actor=request.user)
+        messages.success(request, f"{len(ids)} user(s) deactivated.")
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)

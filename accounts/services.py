@@ -18,6 +18,7 @@ from django.utils import timezone
 from audit.services import audit_log
 from b2bbank.domain_errors import NotEligible
 
+from . import signals
 from .choices import Role, VerificationStatus
 from .models import ApiToken, BankerProfile, BusinessOwnerProfile, User, normalize_email
 
@@ -220,3 +221,25 @@ def token_create(*, request: HttpRequest, email: str, password: str, otp: str = 
 def token_revoke(*, token: ApiToken) -> None:
     ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit_log(action="auth.token_revoked", actor=token.user, target=token)
+    signals.api_token_revoked.send(sender=ApiToken, token_id=token.pk, user_id=token.user_id)
+
+
+@transaction.atomic
+def user_deactivate(*, user_id: int, actor: Any = None) -> User:
+    """Switch an account off: no new sign-in, and every session, API token and
+    websocket it has ends now (sessions and tokens are refused for inactive users;
+    tokens are also revoked so reactivation does not bring them back)."""
+    user = User.objects.select_for_update().get(pk=user_id)
+    was_active = user.is_active
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    audit_log(
+        action="auth.user_deactivated",
+        actor=actor,
+        target=user,
+        before={"is_active": was_active},
+        after={"is_active": False},
+    )
+    signals.user_deactivated.send(sender=User, user_id=user_id)
+    return user

@@ -1,40 +1,160 @@
-"""The one websocket per browser tab."""
+"""The one websocket per browser tab (DESIGN.md, Realtime)."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
+from rest_framework import serializers
 
+from b2bbank.domain_errors import DomainError
 from b2bbank.realtime import user_group
 
+from . import events, selectors, services
+from .api.serializers import MessageSendFrame, ReadFrame, TypingFrame
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
 UNAUTHENTICATED = 4401
+LOGGED_OUT = 4001
+TOO_BIG = 1009
+# A 5,000-character message is at most 20 KB of UTF-8, plus the frame's keys.
+MAX_FRAME_BYTES = 24 * 1024
+TYPING_MIN_INTERVAL = 0.5  # seconds
 
 
-class RealtimeConsumer(AsyncJsonWebsocketConsumer):
-    """Joins the signed-in user's group and forwards the events services publish
-    (b2bbank.realtime). Client frames are answered by the chat issue's handlers;
-    until then every frame gets an `error` frame and the socket stays open."""
+def in_worker(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """Run a service in one of the executor's threads. The default (one shared
+    thread for every socket) serialized all database work of the server. The
+    connection goes back (to the pool under Daphne) when the call ends, so no
+    thread keeps one checked out while its sockets are idle."""
 
-    group: str | None = None
+    def call(**kwargs: Any) -> T:
+        try:
+            return function(**kwargs)
+        finally:
+            connection.close()
+
+    return database_sync_to_async(call, thread_sensitive=False)
+
+
+class RealtimeConsumer(AsyncWebsocketConsumer):
+    """Joins the signed-in user's group, forwards the events services publish,
+    and handles client frames with the REST endpoints' serializers and services.
+    It never echoes a message itself: the service's after-commit event reaches
+    every tab of both participants, this one included."""
+
+    groups_joined: tuple[str, ...] | list[str] = ()
+    last_typing_at: float = float("-inf")
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=UNAUTHENTICATED)
             return
-        self.group = user_group(user.pk)
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        self.groups_joined = [user_group(user.pk)]
+        if self.scope.get("api_token_id"):
+            self.groups_joined.append(services.token_group(self.scope["api_token_id"]))
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
 
-    async def disconnect(self, code: int) -> None:
-        if self.group:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' dispatch hops to its single shared sync thread before every
+        message to close stale database connections; with one hop per frame and
+        per delivered event that thread serialized the whole server. Every
+        database call here goes through database_sync_to_async, which closes
+        stale connections in its own thread, so the hop is skipped."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        await self.send_json(
-            {"type": "error", "code": "unsupported", "detail": "This frame type is not supported yet."}
+    async def disconnect(self, code: int) -> None:
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        raw = text_data.encode() if text_data is not None else (bytes_data or b"")
+        if len(raw) > MAX_FRAME_BYTES:
+            await self.close(code=TOO_BIG)
+            return
+        try:
+            frame = json.loads(raw)
+        except ValueError:
+            await self._error("invalid_json", "Frames must be JSON objects.")
+            return
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            await self._error("invalid_frame", "A frame is a JSON object with a `type`.")
+            return
+        handler = self.HANDLERS.get(frame["type"])
+        if handler is None:
+            await self._error("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.")
+            return
+        try:
+            await handler(self, frame)
+        except serializers.ValidationError as exc:
+            await self._error("invalid", exc.detail)
+        except DjangoValidationError as exc:
+            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+            await self._error("invalid", detail)
+        except DomainError as exc:
+            await self._error(exc.code, exc.detail)
+
+    async def on_message_send(self, frame: dict[str, Any]) -> None:
+        data = MessageSendFrame(data=frame)
+        data.is_valid(raise_exception=True)
+        await in_worker(services.message_send)(
+            sender=self.scope["user"],
+            conversation_id=data.validated_data["conversation"],
+            body=data.validated_data["body"],
+            client_id=data.validated_data.get("client_id", ""),
         )
 
+    async def on_read(self, frame: dict[str, Any]) -> None:
+        data = ReadFrame(data=frame)
+        data.is_valid(raise_exception=True)
+        await in_worker(services.conversation_mark_read)(
+            user=self.scope["user"],
+            conversation_id=data.validated_data["conversation"],
+            message_id=data.validated_data["message"],
+        )
+
+    async def on_typing(self, frame: dict[str, Any]) -> None:
+        data = TypingFrame(data=frame)
+        data.is_valid(raise_exception=True)
+        # Browsers send one every 2 s while typing; more often is noise (or abuse) for the other side.
+        now = time.monotonic()
+        if now - self.last_typing_at < TYPING_MIN_INTERVAL:
+            return
+        self.last_typing_at = now
+        user = self.scope["user"]
+        conversation = await in_worker(selectors.conversation_get)(
+            user=user, conversation_id=data.validated_data["conversation"]
+        )
+        # Nothing is stored, so there is no commit to wait for; only the other side hears it.
+        await self.channel_layer.group_send(
+            user_group(conversation.other_id(user.pk)),
+            {"type": "realtime.event", "event": events.typing(conversation, user_id=user.pk)},
+        )
+
+    HANDLERS = {"message.send": on_message_send, "read": on_read, "typing": on_typing}
+
+    async def _error(self, code: str, detail: Any) -> None:
+        await self.send(text_data=json.dumps({"type": "error", "code": code, "detail": detail}))
+
     async def realtime_event(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["event"])
+        event = message["event"]
+        if event.get("type") == "session.closed":
+            await self.close(code=LOGGED_OUT)
+            return
+        await self.send(text_data=json.dumps(event))

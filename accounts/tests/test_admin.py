@@ -26,3 +26,23 @@ def test_admin_lists_and_searches(client: Client, staff: User, banker_x: User, o
         response = client.get(reverse(f"admin:{name}_changelist"), {"q": "example"})
         assert response.status_code == 200
     assert client.get(reverse("admin:accounts_user_change", args=[banker_x.pk])).status_code == 200
+
+
+def test_admin_deactivate_action_ends_tokens(client: Client, staff: User, owner_a: User) -> None:
+    from django.test import RequestFactory
+
+    from accounts.models import ApiToken
+    from accounts.services import token_create
+    from accounts.tests.factories import PASSWORD
+
+    _, token = token_create(request=RequestFactory().post("/"), email=owner_a.email, password=PASSWORD)
+    client.force_login(staff)
+    client.post(
+        reverse("admin:accounts_user_changelist"),
+        {"action": "deactivate_users", "_selected_action": [owner_a.pk, staff.pk]},
+    )
+    owner_a.refresh_from_db()
+    staff.refresh_from_db()
+    assert not owner_a.is_active
+    assert staff.is_active, "an admin cannot deactivate themselves by accident"
+    assert not ApiToken.objects.live().filter(pk=token.pk).exists()

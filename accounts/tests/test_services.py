@@ -174,3 +174,21 @@ def test_token_revoke_marks_token(owner_a: User) -> None:
     )
     services.token_revoke(token=token)
     assert not ApiToken.objects.live().filter(pk=token.pk).exists()
+
+
+def test_user_deactivate_revokes_tokens_and_is_audited(owner_a: User, staff: User) -> None:
+    from audit.models import AuditRecord
+
+    _, token = services.token_create(
+        request=RequestFactory().post("/"), email=owner_a.email, password=PASSWORD
+    )
+    services.user_deactivate(user_id=owner_a.pk, actor=staff)
+    owner_a.refresh_from_db()
+    assert not owner_a.is_active
+    assert not ApiToken.objects.live().filter(pk=token.pk).exists()
+    record = AuditRecord.objects.get(action="auth.user_deactivated")
+    assert (record.actor_id, record.before, record.after) == (
+        staff.pk,
+        {"is_active": True},
+        {"is_active": False},
+    )

@@ -87,7 +87,11 @@ def load() -> str:
         last_name="Owner",
         profile={"company_name": "Bench Co", "industry": "manufacturing"},
     )
-    key, _ = services.token_create(request=None, email="bench.owner@example.com", password=password)
+    from django.test import RequestFactory
+
+    key, _ = services.token_create(
+        request=RequestFactory().post("/"), email="bench.owner@example.com", password=password
+    )
     connection.close()
     import psycopg
 

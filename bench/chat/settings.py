@@ -1,0 +1,19 @@
+"""Settings for the chat benchmark's servers: development settings against the
+bench database, DEBUG off, the Redis pub/sub layer under a prefix of its own
+(pub/sub channels ignore Redis database numbers)."""
+
+from b2bbank.settings.dev import *  # noqa: F403
+from b2bbank.settings.dev import env
+
+DEBUG = False
+ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {
+            "hosts": [env.str("REDIS_URL", default="redis://127.0.0.1:6379/7")],
+            "prefix": env.str("B2BBANK_CHANNEL_PREFIX", default="b2bbank-bench"),
+        },
+    }
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

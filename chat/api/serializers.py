@@ -1,0 +1,131 @@
+"""Input and output shapes for chat. The websocket consumer validates its frames
+with the same input serializers (the frame variants only add `type` and
+`conversation`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from b2bbank.strict_input import StrictInput
+from chat.events import message_payload
+from chat.models import BODY_MAX, CLIENT_ID_MAX, Conversation, Message
+
+
+class ConversationStartInput(StrictInput):
+    banker = serializers.IntegerField(min_value=1)
+    message = serializers.CharField(max_length=BODY_MAX, required=False)
+    client_id = serializers.CharField(max_length=CLIENT_ID_MAX, required=False)
+
+
+class MessageSendInput(StrictInput):
+    body = serializers.CharField(max_length=BODY_MAX)
+    client_id = serializers.CharField(max_length=CLIENT_ID_MAX, required=False)
+
+
+class ReadInput(StrictInput):
+    message = serializers.IntegerField(min_value=1)
+
+
+class MessagePageInput(StrictInput):
+    before = serializers.IntegerField(min_value=1, required=False)
+    after = serializers.IntegerField(min_value=0, required=False)
+    limit = serializers.IntegerField(min_value=1, max_value=100, required=False)
+
+
+# Websocket frames: the REST inputs plus the frame's `type` and `conversation`.
+class _Frame(StrictInput):
+    type = serializers.CharField()
+    conversation = serializers.IntegerField(min_value=1)
+
+
+class MessageSendFrame(_Frame, MessageSendInput):
+    pass
+
+
+class ReadFrame(_Frame, ReadInput):
+    pass
+
+
+class TypingFrame(_Frame):
+    pass
+
+
+class MessageOutput(serializers.Serializer):
+    """The `message` of a `message.new` frame; the same shape over REST."""
+
+    id = serializers.IntegerField()
+    conversation = serializers.IntegerField()
+    sender = serializers.IntegerField()
+    body = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    client_id = serializers.CharField(allow_null=True)
+
+    def to_representation(self, instance: Message) -> dict[str, Any]:
+        return message_payload(instance)
+
+
+class MessagePageOutput(serializers.Serializer):
+    results = MessageOutput(many=True)
+    next = serializers.URLField(allow_null=True, help_text="The next (older) page: same query with `before`.")
+
+
+class PersonOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    organisation = serializers.CharField()
+
+
+def person(user: Any) -> dict[str, Any]:
+    if user.is_banker:
+        profile = getattr(user, "banker_profile", None)
+        subtitle = profile.institution if profile else ""
+    else:
+        profile = getattr(user, "owner_profile", None)
+        subtitle = profile.company_name if profile else ""
+    return {"id": user.pk, "name": user.get_full_name() or user.email, "organisation": subtitle}
+
+
+class ConversationOutput(serializers.Serializer):
+    """Seen from the viewer (context["user"]): counterpart, unread count, and
+    both read markers (`my_last_read`, `their_last_read`) for "Seen"."""
+
+    id = serializers.IntegerField()
+    owner = serializers.IntegerField()
+    banker = serializers.IntegerField()
+    counterpart = PersonOutput()
+    last_message = MessageOutput(allow_null=True)
+    unread = serializers.IntegerField()
+    my_last_read = serializers.IntegerField()
+    their_last_read = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    last_activity_at = serializers.DateTimeField()
+
+    def to_representation(self, instance: Conversation) -> dict[str, Any]:
+        viewer_id = self.context["user"].pk
+        other_id = instance.other_id(viewer_id)
+        counterpart = instance.banker if other_id == instance.banker_id else instance.owner
+        last = instance.last_message
+        return {
+            "id": instance.pk,
+            "owner": instance.owner_id,
+            "banker": instance.banker_id,
+            "counterpart": person(counterpart),
+            "last_message": message_payload(last) if last is not None else None,
+            "unread": getattr(instance, "unread", 0),
+            "my_last_read": instance.last_read_of(viewer_id),
+            "their_last_read": instance.last_read_of(other_id),
+            "created_at": serializers.DateTimeField().to_representation(instance.created_at),
+            "last_activity_at": serializers.DateTimeField().to_representation(instance.last_activity_at),
+        }
+
+
+class TicketOutput(serializers.Serializer):
+    ticket = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+    url = serializers.CharField()
+
+
+class UnreadOutput(serializers.Serializer):
+    unread = serializers.IntegerField()

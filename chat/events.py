@@ -1,0 +1,44 @@
+"""The frames chat services publish (DESIGN.md, Realtime). One place builds
+them so REST and websocket sends produce identical events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Conversation, Message
+
+
+def message_payload(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.pk,
+        "conversation": message.conversation_id,
+        "sender": message.sender_id,
+        "body": message.body,
+        "created_at": message.created_at.isoformat().replace("+00:00", "Z"),
+        "client_id": message.client_id or None,
+    }
+
+
+def message_new(message: Message) -> dict[str, Any]:
+    return {
+        "type": "message.new",
+        "conversation": message.conversation_id,
+        "message": message_payload(message),
+    }
+
+
+def read(conversation: Conversation, *, user_id: int, message_id: int) -> dict[str, Any]:
+    return {"type": "read", "conversation": conversation.pk, "user": user_id, "message": message_id}
+
+
+def typing(conversation: Conversation, *, user_id: int) -> dict[str, Any]:
+    return {"type": "typing", "conversation": conversation.pk, "user": user_id}
+
+
+def conversation_new(conversation: Conversation) -> dict[str, Any]:
+    return {"type": "conversation.new", "conversation": conversation.pk}
+
+
+def session_closed() -> dict[str, Any]:
+    """Internal: tells every socket of a user to close (logout)."""
+    return {"type": "session.closed"}
