@@ -61,7 +61,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
     @admin.action(description="Deactivate selected users (ends their sessions, tokens and sockets)")
     def deactivate_users(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        ids = list(queryset.exclude(pk=request.user.pk).values_list("pk", flat=True))
+        ids = list(queryset.exclude(pk=request.user.pk or 0).values_list("pk", flat=True))
         for user_id in ids:
             services.user_deactivate(user_id=user_id, actor=request.user)
         messages.success(request, f"{len(ids)} user(s) deactivated.")

@@ -124,7 +124,7 @@ def test_apply_is_disabled_with_a_reason_when_the_banker_takes_no_new_clients(ow
     html = owner_client.get(reverse("directory:profile", args=[banker.pk])).content.decode()
     assert f"?banker={banker.pk}" not in html
     assert ">Apply</button>" in html
-    assert "Ana Lima is not taking new clients right now." in html
+    assert "Ana Lima is not taking new clients right now" in html
 
 
 def test_profile_has_no_actions_for_bankers() -> None:

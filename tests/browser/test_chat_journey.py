@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from accounts.tests.factories import PASSWORD, BankerFactory, OwnerFactory
 from chat import services
@@ -71,7 +72,7 @@ def test_owner_and_banker_chat_live(new_page: Any) -> None:
     )
     banker_page.get_by_role("button", name="Send").click()
     owner_page.get_by_text("Rates start at 7.2%.").wait_for()
-    owner_page.wait_for_function("!document.querySelector('.chat-typing-on')")
+    expect(owner_page.locator(".chat-typing-on")).to_have_count(0)
 
     # The owner had it on screen, so the banker sees "Seen" under it.
     banker_page.locator("li.chat-msg-mine:last-of-type + li.chat-seen, li.chat-seen").wait_for()
@@ -88,7 +89,7 @@ def test_owner_and_banker_chat_live(new_page: Any) -> None:
     owner_page.wait_for_timeout(600)
     owner_page.get_by_label("Message").press_sequentially("Thanks", delay=20)
     banker_page.locator(".chat-typing-on").wait_for()
-    banker_page.wait_for_function("!document.querySelector('.chat-typing-on')", timeout=6000)
+    expect(banker_page.locator(".chat-typing-on")).to_have_count(0, timeout=6000)
     owner_page.get_by_label("Message").fill("")
 
     # A dropped socket reconnects and backfills what arrived meanwhile. (This test
@@ -102,7 +103,7 @@ def test_owner_and_banker_chat_live(new_page: Any) -> None:
     # Older pages load when scrolling to the top.
     before = owner_page.locator("li.chat-msg").count()
     owner_page.locator("[data-chat-scroll]").evaluate("el => { el.scrollTop = 0; }")
-    owner_page.wait_for_function(f"document.querySelectorAll('li.chat-msg').length > {before}")
+    owner_page.locator("li.chat-msg").nth(before).wait_for()  # one more than before
     assert owner_page.locator("li.chat-msg").count() == Message.objects.filter(conversation=convo).count()
     owner_page.locator("[data-chat-scroll]").evaluate("el => { el.scrollTop = el.scrollHeight; }")
     banker_page.locator("[data-chat-scroll]").evaluate("el => { el.scrollTop = el.scrollHeight; }")
@@ -113,7 +114,7 @@ def test_owner_and_banker_chat_live(new_page: Any) -> None:
         assert len(ids) == len(set(ids))
     assert Message.objects.filter(body__contains="I will apply today").count() == 1
     # All read: the navigation's unread badge settles to hidden.
-    owner_page.wait_for_function("document.querySelector('[data-nav-unread]').hidden")
+    expect(owner_page.locator("[data-nav-unread]")).to_be_hidden()
     assert banker_page.locator(".chat-typing-on").count() == 0, "clearing the box is not typing"
     screenshot(owner_page, "chat-owner")
     screenshot(banker_page, "chat-banker")
