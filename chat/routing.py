@@ -4,4 +4,4 @@ from django.urls import path
 
 from .consumers import RealtimeConsumer
 
-websocket_urlpatterns = [path("ws/", RealtimeConsumer.as_asgi())]
+websocket_urlpatterns = [path("ws/", RealtimeConsumer.as_asgi(), name="realtime")]

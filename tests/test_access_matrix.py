@@ -96,3 +96,50 @@ def test_route_access(name: str, index: int, actor: str, world: Any) -> None:
         assert response["Location"].startswith(reverse(settings.LOGIN_URL))
     else:
         assert response.status_code == expected, response.content[:300]
+
+
+# Websocket routes: every actor with a session either gets a socket or is refused.
+WS_MATRIX: dict[str, dict[str, bool]] = {
+    "realtime": {
+        "anonymous": False,
+        "owner_a": True,
+        "owner_b": True,
+        "banker_x": True,
+        "banker_y": True,
+        "staff": True,
+    },
+}
+
+
+def test_every_websocket_route_has_a_declared_outcome() -> None:
+    from chat.routing import websocket_urlpatterns
+
+    names = {pattern.name or f"<unnamed {pattern.pattern}>" for pattern in websocket_urlpatterns}
+    assert names == set(WS_MATRIX)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("route", "actor"), [(route, actor) for route in WS_MATRIX for actor in ACTORS])
+def test_websocket_route_access(route: str, actor: str, world: Any) -> None:
+    from asgiref.sync import async_to_sync
+    from channels.testing import WebsocketCommunicator
+
+    from b2bbank.asgi import application
+    from chat.routing import websocket_urlpatterns
+
+    path = next(f"/{p.pattern}" for p in websocket_urlpatterns if p.name == route)
+    headers = [(b"origin", b"http://127.0.0.1")]
+    user = world.users[actor]
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        headers.append((b"cookie", cookie.encode()))
+
+    async def connect() -> bool:
+        socket = WebsocketCommunicator(application, path, headers=headers)
+        connected, _ = await socket.connect()
+        await socket.disconnect()
+        return bool(connected)
+
+    assert async_to_sync(connect)() is WS_MATRIX[route][actor]

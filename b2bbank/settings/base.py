@@ -210,8 +210,10 @@ if REDIS_URL:
     }
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "b2bbank.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            # Fail fast: a dead Redis must not hold requests for the default timeouts.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:

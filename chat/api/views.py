@@ -15,6 +15,7 @@ from accounts.models import ApiToken
 from accounts.permissions import IsBusinessOwner
 from chat import selectors, services
 from chat.permissions import CanChat
+from idempotency.decorators import IDEMPOTENCY_KEY_PARAMETER, idempotent
 
 from .serializers import (
     ConversationOutput,
@@ -86,7 +87,12 @@ class MessageListApi(APIView):
             next_url = request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
         return Response({"results": MessageOutput(messages, many=True).data, "next": next_url})
 
-    @extend_schema(request=MessageSendInput, responses={201: MessageOutput, 200: MessageOutput})
+    @extend_schema(
+        request=MessageSendInput,
+        responses={201: MessageOutput, 200: MessageOutput},
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+    )
+    @idempotent
     def post(self, request: Request, conversation_id: int) -> Response:
         data = MessageSendInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -191,3 +191,56 @@ def test_ticket_is_returned_with_socket_url(api_as: Any, owner_a: Any) -> None:
     assert redeemed is not None
     assert redeemed.user == owner_a
     assert redeemed.token is None, "a session-authenticated request has no token to tie the socket to"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_concurrent_identical_sends_store_one_message(owner_a: Any, banker_x: Any) -> None:
+    import threading
+
+    from django.db import connection
+    from rest_framework.test import APIClient
+
+    conversation, _ = services.conversation_start(owner=owner_a, banker_id=banker_x.pk)
+    token = (
+        APIClient()
+        .post(
+            "/api/v1/auth/token/",
+            {"email": owner_a.email, "password": "correct-horse-battery-9"},
+            format="json",
+        )
+        .json()["token"]
+    )
+    barrier = threading.Barrier(20)
+    answers: list[tuple[int, Any]] = []
+    lock = threading.Lock()
+
+    def send() -> None:
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="send-once")
+        barrier.wait()
+        try:
+            response = client.post(
+                f"/api/v1/conversations/{conversation.pk}/messages/", {"body": "Hello, once"}, format="json"
+            )
+            with lock:
+                answers.append((response.status_code, response.json()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert Message.objects.filter(conversation=conversation).count() == 1
+    assert [code for code, _ in answers] == [201] * 20
+    assert len({body["id"] for _, body in answers}) == 1
+
+
+def test_same_key_with_another_body_is_refused(api_as: Any, owner_a: Any, banker_x: Any) -> None:
+    conversation, _ = services.conversation_start(owner=owner_a, banker_id=banker_x.pk)
+    client = api_as(owner_a)
+    url = f"/api/v1/conversations/{conversation.pk}/messages/"
+    assert client.post(url, {"body": "one"}, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 201
+    again = client.post(url, {"body": "two"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+    assert again.status_code == 422
