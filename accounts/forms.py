@@ -8,7 +8,14 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from .choices import Industry, Product
-from .models import BankerProfile, BusinessOwnerProfile, User, normalize_email
+from .models import (
+    BANKER_PROFILE_FIELDS,
+    OWNER_PROFILE_FIELDS,
+    BankerProfile,
+    BusinessOwnerProfile,
+    User,
+    normalize_email,
+)
 
 
 class AccountForm(forms.Form):
@@ -49,18 +56,7 @@ class OwnerProfileForm(forms.ModelForm):
 
     class Meta:
         model = BusinessOwnerProfile
-        fields = (
-            "company_name",
-            "industry",
-            "years_in_business",
-            "annual_revenue",
-            "employees",
-            "city",
-            "region",
-            "country",
-            "phone",
-            "website",
-        )
+        fields = OWNER_PROFILE_FIELDS
         labels = {"region": "State / region", "country": "Country code"}
         help_texts = {"annual_revenue": "In USD, optional.", "country": "Two letters, e.g. US."}
 
@@ -80,20 +76,7 @@ class BankerProfileForm(forms.ModelForm):
 
     class Meta:
         model = BankerProfile
-        fields = (
-            "institution",
-            "job_title",
-            "bio",
-            "city",
-            "region",
-            "country",
-            "products",
-            "industries",
-            "min_loan_amount",
-            "max_loan_amount",
-            "availability",
-            "accepting_new_clients",
-        )
+        fields = BANKER_PROFILE_FIELDS
         labels = {
             "region": "State / region",
             "country": "Country code",

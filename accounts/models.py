@@ -92,6 +92,36 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.role == Role.BANKER
 
 
+# What an owner or banker may set on their own profile, in display order. Forms,
+# serializers and services all read these, so a new field is opened in one place.
+OWNER_PROFILE_FIELDS = (
+    "company_name",
+    "industry",
+    "years_in_business",
+    "annual_revenue",
+    "employees",
+    "city",
+    "region",
+    "country",
+    "phone",
+    "website",
+)
+BANKER_PROFILE_FIELDS = (
+    "institution",
+    "job_title",
+    "bio",
+    "city",
+    "region",
+    "country",
+    "products",
+    "industries",
+    "min_loan_amount",
+    "max_loan_amount",
+    "availability",
+    "accepting_new_clients",
+)
+
+
 class BusinessOwnerProfile(models.Model):
     """The company behind a business-owner account; bankers see it on applications."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -20,39 +20,17 @@ from b2bbank.domain_errors import NotEligible
 
 from . import signals
 from .choices import Role, VerificationStatus
-from .models import ApiToken, BankerProfile, BusinessOwnerProfile, User, normalize_email
+from .models import (
+    BANKER_PROFILE_FIELDS,
+    OWNER_PROFILE_FIELDS,
+    ApiToken,
+    BankerProfile,
+    BusinessOwnerProfile,
+    User,
+    normalize_email,
+)
 
 USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name"})
-OWNER_PROFILE_FIELDS = frozenset(
-    {
-        "company_name",
-        "industry",
-        "years_in_business",
-        "annual_revenue",
-        "employees",
-        "city",
-        "region",
-        "country",
-        "phone",
-        "website",
-    }
-)
-BANKER_PROFILE_FIELDS = frozenset(
-    {
-        "institution",
-        "job_title",
-        "bio",
-        "city",
-        "region",
-        "country",
-        "products",
-        "industries",
-        "min_loan_amount",
-        "max_loan_amount",
-        "availability",
-        "accepting_new_clients",
-    }
-)
 DUPLICATE_EMAIL = "An account with this email already exists."
 
 
@@ -60,8 +38,8 @@ class InvalidCredentials(NotEligible):
     code = "invalid_credentials"
 
 
-def _only(fields: Mapping[str, Any], allowed: frozenset[str]) -> dict[str, Any]:
-    unknown = set(fields) - allowed
+def _only(fields: Mapping[str, Any], allowed: Collection[str]) -> dict[str, Any]:
+    unknown = set(fields).difference(allowed)
     if unknown:
         # Callers pass parsed input; an unknown key is a programming error, not user input.
         raise ValueError(f"fields not editable here: {sorted(unknown)}")
@@ -145,6 +123,7 @@ def profile_update(*, user: User, user_fields: Mapping[str, Any], profile_fields
             banker_sync_display_name(user=user)
     if profile_fields:
         profile: BankerProfile | BusinessOwnerProfile
+        allowed: tuple[str, ...]
         if user.is_banker:
             profile = BankerProfile.objects.select_for_update().get(user=user)
             allowed = BANKER_PROFILE_FIELDS

@@ -8,7 +8,13 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.choices import Availability, Industry, Product, VerificationStatus
-from accounts.models import BankerProfile, BusinessOwnerProfile, User
+from accounts.models import (
+    BANKER_PROFILE_FIELDS,
+    OWNER_PROFILE_FIELDS,
+    BankerProfile,
+    BusinessOwnerProfile,
+    User,
+)
 from accounts.money import DECIMAL_PLACES, MAX_DIGITS
 from b2bbank.strict_input import StrictInput
 
@@ -116,38 +122,13 @@ class TokenOutput(serializers.Serializer):
 class OwnerProfileOutput(serializers.ModelSerializer):
     class Meta:
         model = BusinessOwnerProfile
-        fields = (
-            "company_name",
-            "industry",
-            "years_in_business",
-            "annual_revenue",
-            "employees",
-            "city",
-            "region",
-            "country",
-            "phone",
-            "website",
-        )
+        fields = OWNER_PROFILE_FIELDS
 
 
 class BankerProfileOutput(serializers.ModelSerializer):
     class Meta:
         model = BankerProfile
-        fields = (
-            "institution",
-            "job_title",
-            "bio",
-            "city",
-            "region",
-            "country",
-            "products",
-            "industries",
-            "min_loan_amount",
-            "max_loan_amount",
-            "availability",
-            "accepting_new_clients",
-            "verification_status",
-        )
+        fields = (*BANKER_PROFILE_FIELDS, "verification_status")
 
 
 class MeOutput(serializers.ModelSerializer):

@@ -195,10 +195,9 @@ def test_ticket_is_returned_with_socket_url(api_as: Any, owner_a: Any) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_twenty_concurrent_identical_sends_store_one_message(owner_a: Any, banker_x: Any) -> None:
-    import threading
-
-    from django.db import connection
     from rest_framework.test import APIClient
+
+    from tests.concurrency import run_concurrently
 
     conversation, _ = services.conversation_start(owner=owner_a, banker_id=banker_x.pk)
     token = (
@@ -210,28 +209,16 @@ def test_twenty_concurrent_identical_sends_store_one_message(owner_a: Any, banke
         )
         .json()["token"]
     )
-    barrier = threading.Barrier(20)
-    answers: list[tuple[int, Any]] = []
-    lock = threading.Lock()
 
-    def send() -> None:
+    def send() -> tuple[int, Any]:
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="send-once")
-        barrier.wait()
-        try:
-            response = client.post(
-                f"/api/v1/conversations/{conversation.pk}/messages/", {"body": "Hello, once"}, format="json"
-            )
-            with lock:
-                answers.append((response.status_code, response.json()))
-        finally:
-            connection.close()
+        response = client.post(
+            f"/api/v1/conversations/{conversation.pk}/messages/", {"body": "Hello, once"}, format="json"
+        )
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=send) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = run_concurrently(20, send)
     assert Message.objects.filter(conversation=conversation).count() == 1
     assert [code for code, _ in answers] == [201] * 20
     assert len({body["id"] for _, body in answers}) == 1

@@ -12,7 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from accounts.choices import Availability, Industry, Product
-from accounts.models import BankerProfile
+from accounts.models import BANKER_PROFILE_FIELDS, BankerProfile
 
 
 def _money(value: Any) -> str | None:
@@ -67,20 +67,4 @@ class BankerDetailOutput(serializers.ModelSerializer):
 
     class Meta:
         model = BankerProfile
-        fields = (
-            "id",
-            "name",
-            "institution",
-            "job_title",
-            "bio",
-            "city",
-            "region",
-            "country",
-            "products",
-            "industries",
-            "min_loan_amount",
-            "max_loan_amount",
-            "availability",
-            "accepting_new_clients",
-            "verified_at",
-        )
+        fields = ("id", "name", *BANKER_PROFILE_FIELDS, "verified_at")

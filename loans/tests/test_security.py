@@ -3,7 +3,6 @@ Idempotency-Key on create, and fields an owner can never set."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +13,7 @@ from rest_framework.test import APIClient
 from audit.models import AuditRecord
 from loans import services
 from loans.models import ApplicationEvent, LoanApplication
+from tests.concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db
 
@@ -127,26 +127,14 @@ def test_twenty_concurrent_identical_creates_make_one_application(owner_a: Any, 
         .json()["token"]
     )
     body = {**BODY, "banker": banker_x.pk}
-    barrier = threading.Barrier(20)
-    answers: list[tuple[int, Any]] = []
-    lock = threading.Lock()
 
-    def create() -> None:
+    def create() -> tuple[int, Any]:
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="same-key-20")
-        barrier.wait()
-        try:
-            response = client.post("/api/v1/applications/", body, format="json")
-            with lock:
-                answers.append((response.status_code, response.json()))
-        finally:
-            connection.close()
+        response = client.post("/api/v1/applications/", body, format="json")
+        return response.status_code, response.json()
 
-    threads = [threading.Thread(target=create) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    answers = run_concurrently(20, create)
     assert LoanApplication.objects.count() == 1
     assert [code for code, _ in answers] == [201] * 20
     assert len({body["id"] for _, body in answers}) == 1
