@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -47,3 +48,59 @@ def test_admin_and_pages_render_under_the_csp(new_page: Any) -> None:
     assert page.get_by_role("heading", name="Select banker profile to change").is_visible()
     screenshot(page, "07-admin-bankers")
     assert violations == []
+
+
+def test_every_signed_in_page_runs_without_csp_violations(new_page: Any) -> None:
+    """Owner and banker walk the app's pages; any inline script or style that
+    lacks the nonce shows up as a console violation."""
+    from accounts.tests.factories import BankerFactory, OwnerFactory
+    from chat import services as chat
+    from loans import services as loans
+
+    owner = OwnerFactory(email="csp.owner@example.com")
+    banker = BankerFactory(email="csp.banker@example.com")
+    conversation, _ = chat.conversation_start(owner=owner, banker_id=banker.pk, message="Hello")
+    application = loans.application_create(
+        owner=owner,
+        banker_id=banker.pk,
+        product="term_loan",
+        amount=Decimal("250000"),
+        term_months=36,
+        purpose="Growth",
+    )
+    loans.application_submit(actor=owner, application_id=application.pk)
+    urls = {
+        owner.email: [
+            "/owner/",
+            "/bankers/",
+            f"/bankers/{banker.pk}/",
+            "/applications/",
+            "/applications/new/",
+            f"/applications/{application.pk}/",
+            "/notifications/",
+            "/messages/",
+            f"/messages/{conversation.pk}/",
+            "/account/profile/",
+            "/account/security/",
+        ],
+        banker.email: [
+            "/banker/",
+            "/pipeline/",
+            f"/applications/{application.pk}/",
+            "/messages/",
+            f"/messages/{conversation.pk}/",
+            "/account/profile/",
+        ],
+    }
+    for email, pages in urls.items():
+        page = new_page()
+        violations = collect_csp_violations(page)
+        page.goto("/login/")
+        page.get_by_label("Email").fill(email)
+        page.locator("#id_password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        for url in pages:
+            response = page.goto(url)
+            assert response is not None
+            assert response.status == 200, url
+        assert violations == [], email
