@@ -45,7 +45,7 @@ audit-deps: install
 
 ## fuzz: schemathesis against the OpenAPI schema with many more examples than `make test`
 fuzz: install
-	B2BBANK_FUZZ_EXAMPLES=$${B2BBANK_FUZZ_EXAMPLES:-300} $(BIN)/pytest tests/test_api_fuzz.py
+	B2BBANK_FUZZ_EXAMPLES=$${B2BBANK_FUZZ_EXAMPLES:-300} B2BBANK_FUZZ_STATEFUL=$${B2BBANK_FUZZ_STATEFUL:-300} $(BIN)/pytest tests/test_api_fuzz.py
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -90,3 +90,66 @@ def test_api_conforms_to_its_schema_as_owner(case: Any, owner_headers: dict[str,
 def test_api_conforms_to_its_schema_as_banker(case: Any, banker_headers: dict[str, str]) -> None:
     with in_test_transaction():
         case.call_and_validate(headers=banker_headers, checks=CHECKS)
+
+
+STATEFUL_STEPS = int(os.environ.get("B2BBANK_FUZZ_STATEFUL", "15"))
+
+
+def _stateful_run(headers: dict[str, str]) -> int:
+    """Schemathesis' stateful phase: sequences of calls that feed one response's ids
+    (an application, a conversation, a banker) into the next call, with links
+    inferred from the schema. Returns how many transitions the machine has."""
+    machine = schema.as_state_machine()
+
+    class Workflow(machine):  # type: ignore[misc,valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            case.validate_response(response, checks=CHECKS)
+
+    with in_test_transaction():
+        Workflow.run(
+            settings=settings(
+                max_examples=STATEFUL_STEPS,
+                stateful_step_count=6,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+                derandomize=True,
+            )
+        )
+    methods = {"GET", "POST", "PATCH", "PUT", "DELETE"}
+    return len([name for name in dir(machine) if name.split("_", 1)[0] in methods])
+
+
+def _seed_for(owner_email: str, banker_email: str) -> None:
+    """Give the sequences something to list, so links lead to {id} operations."""
+    from decimal import Decimal
+
+    from accounts.models import User
+    from chat import services as chat
+    from loans import services as loans
+
+    owner, banker = User.objects.get(email=owner_email), User.objects.get(email=banker_email)
+    for product in ("term_loan", "equipment_financing"):
+        application = loans.application_create(
+            owner=owner,
+            banker_id=banker.pk,
+            product=product,
+            amount=Decimal("250000"),
+            term_months=36,
+            purpose="Growth",
+        )
+        loans.application_submit(actor=owner, application_id=application.pk)
+    chat.conversation_start(owner=owner, banker_id=banker.pk, message="Hello")
+
+
+def test_stateful_sequences_as_owner(owner_headers: dict[str, str], banker_headers: dict[str, str]) -> None:
+    # e.g. GET applications/ -> POST applications/{id}/withdraw/, GET conversations/ -> messages
+    _seed_for("fuzz.owner@example.com", "fuzz.banker@example.com")
+    assert _stateful_run(owner_headers) > 20, "links inferred from the schema drive the sequences"
+
+
+def test_stateful_sequences_as_banker(owner_headers: dict[str, str], banker_headers: dict[str, str]) -> None:
+    _seed_for("fuzz.owner@example.com", "fuzz.banker@example.com")
+    _stateful_run(banker_headers)
