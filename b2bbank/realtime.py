@@ -38,7 +38,8 @@ def publish(user_ids: Iterable[int], event: dict[str, Any]) -> None:
 
     async def send_all() -> list[Any]:
         return await asyncio.gather(
-            *(layer.group_send(user_group(user_id), message) for user_id in recipients), return_exceptions=True
+            *(layer.group_send(user_group(user_id), message) for user_id in recipients),
+            return_exceptions=True,
         )
 
     try:
