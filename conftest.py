@@ -32,6 +32,15 @@ class World:
                 raise AttributeError(name) from None
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: the test database rolls back, a
+    process-local cache would not (throttle counters, cached directory searches)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def owner_a(db):  # type: ignore[no-untyped-def]
     return OwnerFactory(email="owner.a@example.com")

@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        from . import session_events  # noqa: F401 - connects the login receiver
+        # Imported for their receivers: directory listing announcements, the login receiver.
+        from . import listing_events, session_events  # noqa: F401

@@ -143,6 +143,7 @@ def banker_sync_display_name(*, user: User) -> None:
     """Copy a banker's name onto their profile, where directory search reads it.
     Call after any change to a banker's first or last name."""
     BankerProfile.objects.filter(user=user).update(display_name=user.get_full_name())
+    signals.banker_listing_changed.send(sender=BankerProfile, user_id=user.pk)  # update() sends no post_save
 
 
 @transaction.atomic

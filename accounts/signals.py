@@ -7,3 +7,7 @@ from django.dispatch import Signal
 api_token_revoked = Signal()
 # Sent inside the transaction that deactivates the user; kwargs: user_id.
 user_deactivated = Signal()
+# Sent whenever something the directory lists about a banker may have changed:
+# profile, verification, name, account active flag; however it was written
+# (services, admin, shell: see accounts.listing_events). kwargs: user_id.
+banker_listing_changed = Signal()

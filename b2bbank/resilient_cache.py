@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -37,7 +37,29 @@ def _default_get(key: str, default: Any = None, version: int | None = None) -> A
     return default
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django builds a new `redis.Redis` for every cache call, and building one
+    (its table of response callbacks) cost more than the round trip to Redis.
+    A client is thread-safe (it borrows a connection from its pool per
+    command), so one per pool serves every call."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[bool, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        client = self._clients.get(write)
+        if client is None:
+            pool = self._get_connection_pool(write)  # type: ignore[attr-defined] # Django's, unstubbed
+            client = self._clients[write] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+        return client
+
+
 class ResilientRedisCache(RedisCache):
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
+
     get = _degrade(_default_get)(RedisCache.get)
     get_many = _degrade(lambda *a, **k: {})(RedisCache.get_many)
     has_key = _degrade(lambda *a, **k: False)(RedisCache.has_key)
@@ -48,4 +70,17 @@ class ResilientRedisCache(RedisCache):
     delete = _degrade(lambda *a, **k: False)(RedisCache.delete)
     delete_many = _degrade(lambda *a, **k: None)(RedisCache.delete_many)
     incr = _degrade(lambda key, delta=1, version=None: delta)(RedisCache.incr)
+
+    @_degrade(lambda key, timeout, version=None: 1)
+    def incr_window(self, key: str, timeout: int, version: int | None = None) -> int:
+        """Add one to a counter that starts at 0 and expires `timeout` seconds
+        after it was created, in one round trip (Django's `add` then `incr` take
+        three). Redis down: 1, i.e. rate limits relax rather than fail."""
+        key = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(key, write=True)  # type: ignore[attr-defined] # Django's, unstubbed
+        pipeline = client.pipeline(transaction=False)
+        pipeline.set(key, 0, ex=timeout, nx=True)
+        pipeline.incr(key)
+        return int(pipeline.execute()[1])
+
     clear = _degrade(lambda *a, **k: False)(RedisCache.clear)

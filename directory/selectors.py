@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import F, IntegerField, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db import connection
+from django.db.models import F, Q, QuerySet
 
 from accounts.models import SEARCH_CONFIG, BankerProfile
 from accounts.selectors import verified_bankers
@@ -101,33 +101,76 @@ def _lends(amount: Decimal) -> Q:
 
 
 def banker_search(*, params: SearchParams) -> QuerySet[BankerProfile]:
-    """Matching listed bankers in the requested order.
-
-    Relevance ranks at most SEARCH_CAP matches (the first the text index returns):
-    ts_rank reads every ranked document, and ranking all 20,000 matches of a common
-    word cost more than the whole rest of a search."""
+    """Matching listed bankers in the requested order (unbounded; the API and
+    pages use `banker_search_page`, which bounds the work)."""
     matches = banker_matches(params=params)
     ordering = params.effective_ordering
     if ordering == Ordering.RELEVANCE:
-        window = matches.values("user_id")[:SEARCH_CAP]
-        return (
-            BankerProfile.objects.filter(user_id__in=window)
-            .annotate(rank=SearchRank(F("search_document"), _text_query(params.q)))
-            .order_by("-rank", "-created_at", "-user_id")
+        return matches.annotate(rank=SearchRank(F("search_document"), _text_query(params.q))).order_by(
+            "-rank", "-created_at", "-user_id"
         )
     return matches.order_by(*_ORDER_BY[ordering])
 
 
+def _window(params: SearchParams) -> tuple[QuerySet[Any, Any], tuple[str, ...]]:
+    """The first SEARCH_CAP + 1 matches with their sort keys, and the ORDER BY that
+    pages them: in the requested order, or for relevance the first the text index
+    returns, ranked. Ranking every match of a common word (20,000 for "equipment")
+    cost more than the rest of a search, so relevance ranks this window only."""
+    matches = banker_matches(params=params)
+    ordering = params.effective_ordering
+    if ordering == Ordering.RELEVANCE:
+        ranked = matches.annotate(rank=SearchRank(F("search_document"), _text_query(params.q)))
+        keys: tuple[str, ...] = ("-rank", "-created_at", "-user_id")
+        return ranked.values("user_id", "rank", "created_at")[: SEARCH_CAP + 1], keys
+    keys = _ORDER_BY[ordering]
+    sort_fields = [key.lstrip("-") for key in keys if key.lstrip("-") != "user_id"]
+    return matches.order_by(*keys).values("user_id", *sort_fields)[: SEARCH_CAP + 1], keys
+
+
+def _column(name: str) -> str:
+    column = getattr(BankerProfile._meta.get_field(name), "column", None)
+    if not isinstance(column, str):
+        raise TypeError(f"BankerProfile.{name} is not a concrete column")
+    return connection.ops.quote_name(column)
+
+
+def _page_sql(params: SearchParams) -> tuple[str, list[Any]]:
+    """One statement for a page and its capped count. The window of matches is
+    computed once (a MATERIALIZED CTE), counted, sorted and sliced; only the
+    page's rows are then read in full. Before, the count and the page each ran
+    the match, which was most of a search."""
+    window, keys = _window(params)
+    window_sql, window_params = window.query.sql_with_params()
+    table = connection.ops.quote_name(BankerProfile._meta.db_table)
+    order_by = ", ".join(f"{key.lstrip('-')}{' DESC' if key.startswith('-') else ''}" for key in keys)
+    columns = ", ".join(f"b.{_column(name)} AS {name}" for name in LIST_FIELDS)
+    start = (params.page - 1) * params.page_size
+    size = min(params.page_size, SEARCH_CAP - start)
+    # Every fragment is Django's own compilation, a model's column name or a fixed
+    # sort key; user input travels in the parameters only.
+    sql = (
+        f"WITH hits AS MATERIALIZED ({window_sql}), "  # noqa: S608
+        f"page AS (SELECT *, row_number() OVER (ORDER BY {order_by}) AS position "
+        "FROM hits ORDER BY position LIMIT %s OFFSET %s) "
+        f"SELECT {columns}, (SELECT count(*) FROM hits) AS matched "
+        f"FROM page JOIN {table} b ON b.{_column('user_id')} = page.user_id "
+        "ORDER BY page.position"
+    )
+    return sql, [*window_params, size, start]
+
+
 def banker_search_page(*, params: SearchParams) -> BankerPage:
     """One page of search results as plain rows (LIST_FIELDS) in a single query,
-    whatever the page size: the capped count rides along as a scalar subquery that
-    PostgreSQL evaluates once. A page past the results is NotFound."""
-    start = (params.page - 1) * params.page_size
-    end = min(start + params.page_size, SEARCH_CAP)
+    whatever the page size. A page past the results is NotFound."""
     rows: list[dict[str, Any]] = []
-    if start < SEARCH_CAP:
-        matched = _capped_count(params)
-        rows = list(banker_search(params=params).values(*LIST_FIELDS, matched=matched)[start:end])
+    count = 0
+    if (params.page - 1) * params.page_size < SEARCH_CAP:
+        sql, sql_params = _page_sql(params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, sql_params)
+            names = [column.name for column in cursor.description]
+            rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
     if not rows:
         if params.page > 1:
             raise NotFound("That page does not exist; there are fewer results.")
@@ -142,17 +185,6 @@ def banker_search_page(*, params: SearchParams) -> BankerPage:
         page=params.page,
         page_size=params.page_size,
     )
-
-
-def _capped_count(params: SearchParams) -> RawSQL:
-    """`count(*)` of the matches, stopping at SEARCH_CAP + 1 (so "more than the cap"
-    is visible). One round trip less per search than a separate COUNT query, which
-    on a busy machine is most of a search's time."""
-    capped = banker_matches(params=params).values("user_id")[: SEARCH_CAP + 1]
-    sql, sql_params = capped.query.sql_with_params()
-    # The SQL is Django's own compilation of the queryset; user input stays in sql_params.
-    count_sql = f"SELECT count(*) FROM ({sql}) AS capped"  # noqa: S608
-    return RawSQL(count_sql, sql_params, output_field=IntegerField())  # noqa: S611
 
 
 def banker_public_profile(*, banker_id: int) -> BankerProfile:

@@ -10,7 +10,8 @@ from b2bbank.page_errors import report_domain_error
 
 from .filters import BankerSearchForm
 from .permissions import can_contact_banker, directory_page
-from .selectors import SEARCH_CAP, BankerPage, banker_public_profile, banker_search_page
+from .search_cache import cached_banker_search_page
+from .selectors import SEARCH_CAP, BankerPage, banker_public_profile
 
 
 @directory_page
@@ -19,7 +20,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page: BankerPage | None = None
     if form.is_valid():
         try:
-            page = banker_search_page(params=form.params())
+            page = cached_banker_search_page(params=form.params())
         except NotFound as exc:
             report_domain_error(request, exc)
     status = 200 if page is not None else 400

@@ -9,13 +9,13 @@ from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import ApiToken, BankerProfile
 from accounts.permissions import IsAdmin
 from accounts.selectors import user_with_profile
+from b2bbank.throttling import ScopedRateThrottle
 
 from .serializers import (
     BankerSignupInput,

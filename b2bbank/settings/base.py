@@ -233,8 +233,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "b2bbank.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "b2bbank.throttling.AnonRateThrottle",
+        "b2bbank.throttling.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("B2BBANK_THROTTLE_ANON", default="120/min"),
@@ -290,3 +290,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Directory search pages are cached this long (directory/search_cache.py; 0 = off).
+# Any listing change invalidates them at once; the expiry only bounds a lost
+# invalidation (Redis unreachable at that moment).
+DIRECTORY_SEARCH_CACHE_SECONDS = env.int("B2BBANK_DIRECTORY_CACHE_SECONDS", default=60)

@@ -25,11 +25,7 @@ def plans() -> str:
         form = BankerSearchForm(QueryDict(query))
         assert form.is_valid(), form.errors
         params = form.params()
-        start = (params.page - 1) * params.page_size
-        page = selectors.banker_search(params=params).values(
-            *selectors.LIST_FIELDS, matched=selectors._capped_count(params)
-        )[start : start + params.page_size]
-        sql, args = page.query.sql_with_params()
+        sql, args = selectors._page_sql(params)
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", args)  # warm
             cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF) {sql}", args)

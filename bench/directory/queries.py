@@ -57,6 +57,14 @@ BOTH_DEEP = [
 ]
 
 
+# Cache misses: the same searches with an amount no one asked for before (the
+# wrk script puts a fresh random amount in every request), so each is a full
+# search in PostgreSQL. Real traffic sits between these rows and the repeated ones.
+UNIQUE = "__AMOUNT__"
+FILTERS_UNIQUE = [{**p, "amount": UNIQUE} for p in FILTERS]
+BOTH_UNIQUE = [{**p, "amount": UNIQUE} for p in BOTH]
+
+
 def paths(params: list[dict[str, str]], page: int = 1) -> list[str]:
     extra = {"page": str(page)} if page > 1 else {}
     return [f"{API}?{urlencode({**p, **extra})}" for p in params]
@@ -70,4 +78,6 @@ KINDS: dict[str, list[str]] = {
     "filters, page 20": paths(FILTERS_DEEP, 20),
     "text + filters, page 1": paths(BOTH),
     "text + filters, page 20": paths(BOTH_DEEP, 20),
+    "filters, every search new": paths(FILTERS_UNIQUE),
+    "text + filters, every search new": paths(BOTH_UNIQUE),
 }

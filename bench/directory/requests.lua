@@ -5,6 +5,8 @@ local index = 0
 local headers = {}
 
 function init(args)
+  -- Each wrk thread has its own Lua state; seed each differently.
+  math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16))
   for line in io.lines(args[1]) do
     if #line > 0 then table.insert(paths, line) end
   end
@@ -15,7 +17,13 @@ end
 
 function request()
   index = index % #paths + 1
-  return wrk.format("GET", paths[index], headers)
+  local path = paths[index]
+  if path:find("__AMOUNT__", 1, true) then
+    -- A search no one made before: an amount in cents between $10,000 and $2,000,000.
+    local amount = string.format("%d.%02d", math.random(10000, 1999999), math.random(0, 99))
+    path = path:gsub("__AMOUNT__", amount)
+  end
+  return wrk.format("GET", path, headers)
 end
 
 function done(summary, latency, requests)

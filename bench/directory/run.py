@@ -5,7 +5,8 @@ JSON view on the same server in the same run.
     make bench-directory            (BENCH_SECONDS=8 per measurement by default)
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/b2bbank_bench_dir;
-the database is dropped and recreated), BENCH_BANKERS (100000), BENCH_WORKERS (4),
+the database is dropped and recreated), BENCH_REDIS_URL (default redis://127.0.0.1:6379/5, flushed:
+the cache and throttle counters, shared by the workers as in production), BENCH_BANKERS (100000), BENCH_WORKERS (4),
 BENCH_SECONDS (8). Needs `wrk` (apt-get install wrk). The load generator runs on
 the same machine and shares its cores with gunicorn and PostgreSQL.
 """
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/b2bbank_bench_dir")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 BANKERS = int(os.environ.get("BENCH_BANKERS", "100000"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
@@ -36,6 +38,7 @@ BASE_ID = 10_000_000
 SERVER_ENV = {
     "DJANGO_SETTINGS_MODULE": "bench.directory.settings",
     "DATABASE_URL": DATABASE_URL,
+    "REDIS_URL": REDIS_URL,
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(48),  # 64 characters
     "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     "DJANGO_SECURE_SSL_REDIRECT": "0",
@@ -59,6 +62,15 @@ def recreate_database() -> None:
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def flush_redis() -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL).flushdb()
+    except redis.RedisError as exc:
+        raise SystemExit(f"bench-directory needs Redis at {REDIS_URL} (as production does): {exc}") from exc
 
 
 def load() -> str:
@@ -142,6 +154,7 @@ def check_paths(base: str, token: str, kinds: dict[str, list[str]]) -> None:
     """Every benchmarked URL must answer 200; a 400/404 would measure the wrong thing."""
     for kind, paths in kinds.items():
         for path in paths:
+            path = path.replace("__AMOUNT__", "123456.78")
             request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})  # noqa: S310
             with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
                 assert response.status == 200, (kind, path, response.status)
@@ -179,11 +192,14 @@ def main() -> None:
 
     step(f"recreating {urlsplit(DATABASE_URL).path.lstrip('/')}")
     recreate_database()
+    flush_redis()
     token = load()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     step(f"load average before serving: {os.getloadavg()[0]:.2f} (other processes share these cores)")
-    step(f"gunicorn, {WORKERS} sync workers, settings bench.directory.settings (production + hello)")
+    step(
+        f"gunicorn, {WORKERS} sync workers, settings bench.directory.settings (production + hello), Redis {REDIS_URL}"
+    )
     server = start_server(port)
     try:
         check_paths(base, token, KINDS)

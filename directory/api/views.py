@@ -12,7 +12,8 @@ from rest_framework.views import APIView
 
 from directory.filters import BankerSearchForm, Ordering
 from directory.permissions import CanBrowseDirectory
-from directory.selectors import banker_public_profile, banker_search_page
+from directory.search_cache import cached_banker_search_page
+from directory.selectors import banker_public_profile
 
 from .serializers import BankerDetailOutput, BankerPageOutput, banker_list_item
 
@@ -47,7 +48,7 @@ class BankerListApi(APIView):
         form = BankerSearchForm(request.query_params)
         if not form.is_valid():
             raise ValidationError(form.error_messages())
-        page = banker_search_page(params=form.params())
+        page = cached_banker_search_page(params=form.params())
         return Response(
             {
                 "count": page.count,

@@ -1,0 +1,159 @@
+"""The search cache: a repeated search costs no query, and every way a banker's
+listing can change makes the cached pages stale at once."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts import services
+from accounts.choices import VerificationStatus
+from accounts.models import BankerProfile, User
+from accounts.tests.factories import BankerFactory, OwnerFactory
+from conftest import client_for
+from directory import search_cache
+from directory.filters import SearchParams
+
+pytestmark = pytest.mark.django_db
+URL = reverse("api:banker-list")
+
+
+@pytest.fixture
+def client() -> Any:
+    return client_for(OwnerFactory())
+
+
+@pytest.fixture
+def listed() -> Any:
+    return BankerFactory(first_name="Rosalind", profile__bio="Orchard and vineyard loans.")
+
+
+def names(client: Any, **params: Any) -> list[str]:
+    response = client.get(URL, {"q": "orchard", **params})
+    assert response.status_code == 200, response.content
+    return [row["name"] for row in response.json()["results"]]
+
+
+def test_a_repeated_search_costs_no_query(client: Any, listed: Any, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        first = client.get(URL, {"q": "orchard"}).json()
+    with django_assert_num_queries(0):  # force_authenticate: no token query either
+        again = client.get(URL, {"q": "orchard"}).json()
+    assert again == first
+    assert [row["id"] for row in again["results"]] == [listed.pk]
+
+
+def test_region_case_shares_an_entry(client: Any, listed: Any, django_assert_num_queries: Any) -> None:
+    client.get(URL, {"region": listed.banker_profile.region.lower()})
+    with django_assert_num_queries(0):
+        client.get(URL, {"region": listed.banker_profile.region.upper()})
+
+
+def test_different_searches_do_not_share_an_entry(client: Any, listed: Any) -> None:
+    assert names(client) == ["Rosalind " + listed.last_name]
+    assert names(client, q="nothingmatchesthis") == []
+    assert names(client, page_size=1) == ["Rosalind " + listed.last_name]
+
+
+def test_the_cache_can_be_turned_off(
+    client: Any, listed: Any, settings: Any, django_assert_num_queries: Any
+) -> None:
+    settings.DIRECTORY_SEARCH_CACHE_SECONDS = 0
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            client.get(URL, {"q": "orchard"})
+
+
+def _profile_update(banker: Any) -> None:
+    services.profile_update(user=banker, user_fields={}, profile_fields={"bio": "Dairy farm loans."})
+
+
+def _reject(banker: Any) -> None:
+    services.banker_set_verification(banker_id=banker.pk, status=VerificationStatus.REJECTED)
+
+
+def _deactivate(banker: Any) -> None:
+    services.user_deactivate(user_id=banker.pk)
+
+
+def _rename(banker: Any) -> None:
+    banker.first_name = "Beatrix"
+    banker.save(update_fields=["first_name"])
+    services.banker_sync_display_name(user=banker)
+
+
+def _direct_save(banker: Any) -> None:
+    """As the admin's profile inline or a shell would: a plain save()."""
+    profile = BankerProfile.objects.get(user=banker)
+    profile.bio = "Dairy farm loans."
+    profile.save()
+
+
+def _delete(banker: Any) -> None:
+    User.objects.filter(pk=banker.pk).delete()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_profile_update, _reject, _deactivate, _rename, _direct_save, _delete],
+    ids=lambda f: f.__name__,
+)
+def test_every_listing_change_makes_cached_searches_stale(client: Any, listed: Any, change: Any) -> None:
+    before = names(client)
+    assert before == ["Rosalind " + listed.last_name]
+    change(listed)
+    after = names(client)
+    assert after != before
+    assert after in ([], ["Beatrix " + listed.last_name])
+
+
+def test_a_new_verified_banker_appears_in_a_cached_search(client: Any, listed: Any) -> None:
+    assert len(names(client)) == 1
+    newcomer = BankerFactory(
+        profile__bio="Orchard equipment.", profile__verification_status=VerificationStatus.PENDING
+    )
+    assert len(names(client)) == 1
+    services.banker_set_verification(banker_id=newcomer.pk, status=VerificationStatus.VERIFIED)
+    assert len(names(client)) == 2
+
+
+def test_a_sign_in_does_not_invalidate(client: Any, listed: Any, django_assert_num_queries: Any) -> None:
+    names(client)
+    listed.save(update_fields=["last_login"])
+    with django_assert_num_queries(0):
+        names(client)
+
+
+def test_a_page_stored_before_the_change_commits_is_stale_after(
+    listed: Any, django_capture_on_commit_callbacks: Any, django_assert_num_queries: Any
+) -> None:
+    """A search in another process can read the old rows after the change's first
+    invalidation and before its commit; the second invalidation, at commit, makes
+    what it stored stale."""
+    params = SearchParams(q="orchard")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.profile_update(
+            user=listed, user_fields={}, profile_fields={"min_loan_amount": Decimal("60000")}
+        )
+        search_cache.cached_banker_search_page(params=params)  # stored under the first new generation
+        with django_assert_num_queries(0):
+            search_cache.cached_banker_search_page(params=params)
+    for callback in callbacks:
+        callback()
+    with django_assert_num_queries(1):
+        search_cache.cached_banker_search_page(params=params)
+
+
+def test_the_page_and_the_api_share_the_cache(listed: Any, django_assert_num_queries: Any) -> None:
+    owner = OwnerFactory()
+    client_for(owner).get(URL, {"q": "orchard"})
+    page_client = Client()
+    page_client.force_login(owner)
+    with django_assert_num_queries(3):  # session, user, the nav's unread count; the search is cached
+        response = page_client.get(reverse("directory:search"), {"q": "orchard"})
+    assert response.status_code == 200
+    assert "Rosalind" in response.content.decode()

@@ -1,0 +1,102 @@
+"""API throttles count with one atomic counter per client and window
+(b2bbank/throttling.py): the limit holds exactly, under concurrency too, and a
+new window starts afresh."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from rest_framework.settings import api_settings
+from rest_framework.test import APIRequestFactory
+
+from b2bbank import throttling
+from conftest import client_for
+from tests.concurrency import run_concurrently
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user_rate() -> Any:
+    """Three requests a minute per user, for this test only."""
+    original = throttling.UserRateThrottle.THROTTLE_RATES
+    throttling.UserRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "3/min"}
+    try:
+        yield
+    finally:
+        throttling.UserRateThrottle.THROTTLE_RATES = original
+
+
+def test_the_rate_is_enforced_with_retry_after(user_rate: Any, owner_a: Any, owner_b: Any) -> None:
+    client = client_for(owner_a)
+    codes = [client.get("/api/v1/me/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    refused = client.get("/api/v1/me/")
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert client_for(owner_b).get("/api/v1/me/").status_code == 200  # per user
+
+
+def test_a_new_window_starts_afresh(user_rate: Any, owner_a: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1_000_040.0]  # 20 s into a minute window (windows start at multiples of 60 s)
+    monkeypatch.setattr(throttling.UserRateThrottle, "timer", lambda self: now[0])
+    client = client_for(owner_a)
+    assert [client.get("/api/v1/me/").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert client.get("/api/v1/me/")["Retry-After"] == "40"
+    now[0] += 40
+    assert client.get("/api/v1/me/").status_code == 200
+
+
+def test_concurrent_requests_are_counted_exactly(owner_a: Any) -> None:
+    """20 threads at once against a limit of 5: exactly 5 get through."""
+    throttle_class = type("FiveAMinute", (throttling.UserRateThrottle,), {"rate": "5/min"})
+    request = APIRequestFactory().get("/")
+    request.user = owner_a
+
+    def attempt() -> bool:
+        return throttle_class().allow_request(request, None)
+
+    allowed = run_concurrently(20, attempt)
+    assert sum(allowed) == 5
+    cache.clear()
+
+
+def test_the_redis_counter_takes_one_round_trip_and_expires() -> None:
+    """The production cache (Redis on 127.0.0.1:6379, as the chat tests need)."""
+    from b2bbank.resilient_cache import ResilientRedisCache
+
+    redis_cache = ResilientRedisCache("redis://127.0.0.1:6379/7", {})
+    redis_cache.delete("throttle-test")
+    client = redis_cache._cache.get_client(write=True)
+    sent: list[Any] = []
+    original = type(client).execute_command
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(args[0])
+        return original(self, *args, **kwargs)
+
+    pipeline_class = type(client.pipeline())
+    calls_before = pipeline_class.execute
+    executed: list[int] = []
+
+    def counting_execute(self: Any, *args: Any, **kwargs: Any) -> Any:
+        executed.append(len(self.command_stack))
+        return calls_before(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline_class, "execute", counting_execute)
+        patch.setattr(type(client), "execute_command", counting)
+        counts = [redis_cache.incr_window("throttle-test", 5) for _ in range(3)]
+    assert counts == [1, 2, 3]
+    assert executed == [2, 2, 2]  # SET NX + INCR, sent together
+    assert sent == []  # nothing outside the pipelines
+    assert 0 < client.ttl(redis_cache.make_and_validate_key("throttle-test")) <= 5
+    redis_cache.delete("throttle-test")
+
+
+def test_the_redis_counter_relaxes_when_redis_is_down() -> None:
+    from b2bbank.resilient_cache import ResilientRedisCache
+
+    dead = ResilientRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    assert dead.incr_window("throttle-test", 5) == 1
