@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, connections
 from django.test import Client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,22 +74,63 @@ def test_killed_connection_gives_generic_503_then_recovers(owner_a: Any, url: st
     assert get(client, url).status_code == 200  # next request: a new connection
 
 
-def test_persistent_connection_killed_between_requests_is_replaced_silently(owner_a: Any) -> None:
-    client = Client(raise_request_exception=False)
-    client.force_login(owner_a)
+@contextmanager
+def persistent_connections() -> Iterator[None]:
+    """Production's connection settings (the suite closes connections per test)."""
     settings_dict = connection.settings_dict
     saved = settings_dict["CONN_MAX_AGE"], settings_dict["CONN_HEALTH_CHECKS"]
     settings_dict["CONN_MAX_AGE"], settings_dict["CONN_HEALTH_CHECKS"] = 60, True
     try:
-        assert get(client, "/api/v1/me/").status_code == 200
-        pid = connection.connection.info.backend_pid
-        terminate(pid)
-        # The health check at the start of the next request notices and reconnects.
-        assert get(client, "/api/v1/me/").status_code == 200
-        assert connection.connection.info.backend_pid != pid
+        yield
     finally:
         settings_dict["CONN_MAX_AGE"], settings_dict["CONN_HEALTH_CHECKS"] = saved
         connection.close()
+
+
+def test_backend_is_the_health_checking_one() -> None:
+    from b2bbank.postgres.base import DatabaseWrapper
+
+    assert isinstance(connections["default"], DatabaseWrapper)
+
+
+def test_idle_persistent_connection_killed_between_requests_is_replaced_silently(owner_a: Any) -> None:
+    from b2bbank.postgres.base import HEALTH_CHECK_IDLE_SECONDS
+
+    client = Client(raise_request_exception=False)
+    client.force_login(owner_a)
+    with persistent_connections():
+        assert get(client, "/api/v1/me/").status_code == 200
+        pid = connection.connection.info.backend_pid
+        terminate(pid)
+        connection.last_used -= HEALTH_CHECK_IDLE_SECONDS + 1  # as if idle since
+        # The health check at the start of the next request notices and reconnects.
+        assert get(client, "/api/v1/me/").status_code == 200
+        assert connection.connection.info.backend_pid != pid
+
+
+def test_busy_connection_is_not_pinged_and_a_kill_costs_one_request(
+    owner_a: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A connection used moments ago skips the ping (one round trip less per
+    request); if it was killed meanwhile, that request is the generic 503 and the
+    next one has a new connection."""
+    client = Client(raise_request_exception=False)
+    client.force_login(owner_a)
+    with persistent_connections():
+        assert get(client, "/api/v1/me/").status_code == 200
+        pid = connection.connection.info.backend_pid
+        pings: list[bool] = []
+        is_usable = type(connections["default"]).is_usable
+        monkeypatch.setattr(
+            type(connections["default"]), "is_usable", lambda self: pings.append(True) or is_usable(self)
+        )
+        assert get(client, "/api/v1/me/").status_code == 200
+        assert pings == []
+        assert connection.connection.info.backend_pid == pid
+        terminate(pid)
+        assert get(client, "/api/v1/me/").status_code == 503
+        assert get(client, "/api/v1/me/").status_code == 200
+        assert connection.connection.info.backend_pid != pid
 
 
 def test_other_errors_are_a_generic_500(owner_a: Any, monkeypatch: Any) -> None:

@@ -105,6 +105,9 @@ def configure_database(db: dict) -> dict:
     else:
         db["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
         db["CONN_HEALTH_CHECKS"] = True
+        # Django's backend, pinging only connections idle for a while (b2bbank/postgres).
+        if db.get("ENGINE") == "django.db.backends.postgresql":
+            db["ENGINE"] = "b2bbank.postgres"
     return db
 
 
