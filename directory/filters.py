@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -163,3 +164,17 @@ class BankerSearchForm(forms.Form):
             page=data["page"] or 1,
             page_size=data["page_size"] or DEFAULT_PAGE_SIZE,
         )
+
+
+@lru_cache(maxsize=1024)
+def parse_search_query(query_string: str) -> SearchParams | dict[str, list[str]]:
+    """`SearchParams` for a raw query string, or the errors by parameter name.
+
+    Validation is a pure function of the query string, so its answer is
+    memoized per process: a Django form costs half a millisecond to build (it
+    copies every field), a repeated search costs a dictionary lookup. The LRU
+    bound keeps arbitrary query strings from growing it."""
+    form = BankerSearchForm(QueryDict(query_string))
+    if not form.is_valid():
+        return form.error_messages()
+    return form.params()

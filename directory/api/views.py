@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from directory.filters import BankerSearchForm, Ordering
+from directory.filters import Ordering, SearchParams, parse_search_query
 from directory.permissions import CanBrowseDirectory
 from directory.search_cache import cached_banker_search_page
 from directory.selectors import banker_public_profile
@@ -45,10 +45,10 @@ class BankerListApi(APIView):
 
     @extend_schema(operation_id="bankers_list", parameters=SEARCH_PARAMETERS, responses=BankerPageOutput)
     def get(self, request: Request) -> Response:
-        form = BankerSearchForm(request.query_params)
-        if not form.is_valid():
-            raise ValidationError(form.error_messages())
-        page = cached_banker_search_page(params=form.params())
+        params = parse_search_query(request.META.get("QUERY_STRING", ""))
+        if not isinstance(params, SearchParams):
+            raise ValidationError({name: list(errors) for name, errors in params.items()})
+        page = cached_banker_search_page(params=params)
         return Response(
             {
                 "count": page.count,

@@ -319,3 +319,23 @@ def test_list_costs_one_query_whatever_the_page_size(
         with django_assert_num_queries(1):  # page with its capped count; force_authenticate needs none
             body = search(client, page_size=size, **params)
         assert len(body["results"]) == min(size, 12)
+
+
+def test_a_repeated_query_string_is_validated_once(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from directory import filters
+
+    filters.parse_search_query.cache_clear()
+    built: list[bool] = []
+    original_init = filters.BankerSearchForm.__init__
+
+    def counting_init(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(True)
+        original_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(filters.BankerSearchForm, "__init__", counting_init)
+    for _ in range(3):
+        search(client, q="loans", region="CA")
+        bad = client.get(URL, {"amount": "abc"})
+        assert bad.status_code == 400
+        assert "amount" in bad.json()
+    assert len(built) == 2  # one form per distinct query string
