@@ -44,16 +44,16 @@ audit-deps: install
 	$(BIN)/pip-audit --strict -r requirements.txt --progress-spinner off
 
 ## audit-deps-ci: what CI runs. pip-audit asks PyPI's JSON API for each pinned
-## version's known vulnerabilities; where that API does not answer (this
-## workplace's network mirror serves no per-version JSON) it says so loudly instead
-## of failing on an audit that could not happen, or passing one that did not.
+## version; where that does not answer (this workplace's mirror serves only each
+## project's JSON), tools/audit_pins.py audits every pin that is its project's
+## latest release from that JSON and lists the others as unverified.
 AUDIT_PROBE := https://pypi.org/pypi/django/$(shell sed -n 's/^Django==//p' requirements.txt)/json
 audit-deps-ci: install
 	@if $(BIN)/python -c "import urllib.request; urllib.request.urlopen('$(AUDIT_PROBE)', timeout=5)" 2>/dev/null; then \
 		$(MAKE) --no-print-directory audit-deps; \
 	else \
-		echo "!! audit-deps: NOT RUN. $(AUDIT_PROBE) did not answer, so pip-audit cannot look up"; \
-		echo "!! known vulnerabilities from here. Run 'make audit-deps' where PyPI's JSON API is reachable."; \
+		echo "audit-deps: $(AUDIT_PROBE) does not answer, so pip-audit cannot run here; auditing from each project's JSON instead"; \
+		$(BIN)/python tools/audit_pins.py requirements.txt; \
 	fi
 
 ## fuzz: schemathesis against the OpenAPI schema with many more examples than `make test`
