@@ -104,3 +104,50 @@ def test_every_signed_in_page_runs_without_csp_violations(new_page: Any) -> None
             assert response is not None
             assert response.status == 200, url
         assert violations == [], email
+
+
+def test_the_nav_folds_behind_a_menu_button_on_a_phone(new_page: Any) -> None:
+    from accounts.tests.factories import OwnerFactory
+    from notifications.services import notification_create
+
+    owner = OwnerFactory(email="phone.owner@example.com")
+    notification_create(recipient=owner, kind="test", title="Hello", body="Something happened.", email=False)
+    page = new_page(viewport={"width": 390, "height": 844})
+    violations = collect_csp_violations(page)
+    page.goto("/login/")
+    page.get_by_label("Email").fill(owner.email)
+    page.locator("#id_password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/owner/")
+    menu = page.get_by_role("button", name="Menu")
+    links = page.get_by_role("navigation", name="Main")
+    assert menu.is_visible()
+    assert menu.get_attribute("aria-expanded") == "false"
+    assert not links.is_visible()
+    assert page.locator(".nav-toggle-dot").is_visible()  # an unread notification
+    header_height = page.locator(".site-header").bounding_box()["height"]
+    assert header_height < 80  # one row, not three
+    screenshot(page, "12-phone-nav-closed")
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "true"
+    assert links.get_by_role("link", name="Find a banker").is_visible()
+    screenshot(page, "13-phone-nav-open")
+    links.get_by_role("link", name="Find a banker").click()
+    page.wait_for_url("**/bankers/")
+    menu = page.get_by_role("button", name="Menu")
+    assert menu.get_attribute("aria-expanded") == "false"  # each page starts folded
+    menu.click()
+    page.keyboard.press("Escape")
+    assert menu.get_attribute("aria-expanded") == "false"
+    assert not page.get_by_role("navigation", name="Main").is_visible()
+    desktop = new_page()
+    desktop.goto("/login/")
+    desktop.get_by_label("Email").fill(owner.email)
+    desktop.locator("#id_password").fill(PASSWORD)
+    desktop.get_by_role("button", name="Log in").click()
+    desktop.wait_for_url("**/owner/")
+    assert not desktop.get_by_role("button", name="Menu").is_visible()
+    assert (
+        desktop.get_by_role("navigation", name="Main").get_by_role("link", name="Find a banker").is_visible()
+    )
+    assert violations == []
