@@ -55,6 +55,9 @@ def application_events(*, user: Any, application_id: int) -> QuerySet[Applicatio
 
 
 CLOSED_SHOWN = 10
+# Open applications shown per stage on the pipeline (longest waiting first); the
+# stage's own page lists them all, a page at a time.
+OPEN_SHOWN = 50
 
 
 @dataclass
@@ -78,18 +81,24 @@ class PipelineGroup:
 
 def banker_pipeline(*, banker: Any) -> list[PipelineGroup]:
     """Applications sent to this banker, grouped by status: work waiting on the
-    banker first, the longest-waiting first; every open application, and the
-    most recently closed few of each final status (with full counts)."""
+    banker first. Each open stage shows its OPEN_SHOWN longest-waiting, each
+    final one its CLOSED_SHOWN most recent, all with full counts; a stage's
+    page (`banker_stage`) lists the rest."""
     visible = applications_visible_to(user=banker)
     totals = dict(visible.order_by().values_list("status").annotate(n=Count("id")))
     groups = {status: PipelineGroup(status, [], totals.get(status, 0)) for status in PIPELINE_ORDER}
-    for application in visible.exclude(status__in=FINAL_STATUSES).order_by("status_changed_at", "id"):
-        groups[Status(application.status)].applications.append(application)
-    for status in FINAL_STATUSES:
+    for status in PIPELINE_ORDER:
         if totals.get(status):
-            recent = visible.filter(status=status).order_by("-status_changed_at", "-id")[:CLOSED_SHOWN]
-            groups[status].applications = list(recent)
+            shown = CLOSED_SHOWN if status in FINAL_STATUSES else OPEN_SHOWN
+            groups[status].applications = list(banker_stage(banker=banker, status=status)[:shown])
     return list(groups.values())
+
+
+def banker_stage(*, banker: Any, status: Status) -> QuerySet[LoanApplication]:
+    """Every application sent to this banker in one stage: open ones the longest
+    waiting first, closed ones the most recent first."""
+    order = ("-status_changed_at", "-id") if status in FINAL_STATUSES else ("status_changed_at", "id")
+    return applications_visible_to(user=banker).filter(status=status).order_by(*order)
 
 
 def bankers_for_form() -> QuerySet[BankerProfile]:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("applications/<int:pk>/edit/", views.application_edit, name="edit"),
     path("applications/<int:pk>/<slug:action>/", views.application_action, name="action"),
     path("pipeline/", views.pipeline, name="pipeline"),
+    path("pipeline/<slug:status>/", views.pipeline_stage, name="pipeline-stage"),
 ]

@@ -10,6 +10,7 @@ from typing import Any
 from django import forms as django_forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -23,7 +24,7 @@ from notifications.services import notifications_mark_read_for_link
 
 from . import selectors, services
 from .forms import ApplicationForm, ApproveForm, DeclineForm, NoteForm, RequiredNoteForm, SubmitForm
-from .models import LoanApplication, Status
+from .models import FINAL_STATUSES, LoanApplication, Status
 from .permissions import can_edit_application
 from .transitions import MACHINE, Action, open_actions
 
@@ -222,3 +223,24 @@ def application_action(request: HttpRequest, pk: int, action: str) -> HttpRespon
 def pipeline(request: HttpRequest) -> HttpResponse:
     groups = selectors.banker_pipeline(banker=request.user)
     return render(request, "loans/pipeline.html", {"groups": groups})
+
+
+STAGE_PAGE_SIZE = 25
+
+
+@role_required(Role.BANKER)
+def pipeline_stage(request: HttpRequest, status: str) -> HttpResponse:
+    """Every application in one stage of the banker's pipeline, a page at a time."""
+    if status not in selectors.PIPELINE_ORDER:
+        raise Http404("No such stage.")
+    stage = Status(status)
+    paginator = Paginator(selectors.banker_stage(banker=request.user, status=stage), STAGE_PAGE_SIZE)
+    try:
+        page = paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger) as exc:
+        raise Http404("That page does not exist.") from exc
+    return render(
+        request,
+        "loans/pipeline_stage.html",
+        {"stage": stage, "is_final": stage in FINAL_STATUSES, "page": page},
+    )

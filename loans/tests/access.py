@@ -49,6 +49,12 @@ ROUTES = {
         Case("post", pages(owner_a=400, owner_b=400), data=lambda w: {}, note="invalid form re-renders"),
     ],
     "loans:pipeline": [Case("get", pages(banker_x=200, banker_y=200))],
+    "loans:pipeline-stage": [
+        Case("get", pages(banker_x=200, banker_y=200), kwargs=lambda w: {"status": "submitted"}),
+        Case(
+            "get", pages(banker_x=404, banker_y=404), kwargs=lambda w: {"status": "draft"}, note="not a stage"
+        ),
+    ],
     "loans:detail": [
         Case("get", pages(owner_a=200, owner_b=404, banker_x=200, banker_y=404), kwargs=app),
         Case("get", pages(owner_a=200, owner_b=404, banker_x=404, banker_y=404), kwargs=draft, note="draft"),

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import OwnerFactory
 from loans.models import LoanApplication, Status
@@ -170,8 +172,8 @@ def test_pipeline_query_count(banker_x: Any, django_assert_num_queries: Any) -> 
     for _ in range(3):
         ApplicationFactory(owner=OwnerFactory(), banker=banker_x, status=Status.APPROVED, **terms)
     client = client_for(banker_x)
-    # session, user, counts by status, open applications, one per closed status, unread count
-    with django_assert_num_queries(8):
+    # session, user, counts by status, one per non-empty stage (six at most), unread count
+    with django_assert_num_queries(10):
         response = client.get(reverse("loans:pipeline"))
     assert [g.count for g in response.context["groups"]] == [3] * 6
 
@@ -182,7 +184,48 @@ def test_pipeline_shows_only_recent_closed_applications(banker_x: Any) -> None:
     response = client_for(banker_x).get(reverse("loans:pipeline"))
     withdrawn = next(g for g in response.context["groups"] if g.status == Status.WITHDRAWN)
     assert (withdrawn.count, len(withdrawn.applications)) == (12, 10)
-    assert "Showing the 10 most recent of 12." in response.content.decode()
+    body = response.content.decode()
+    assert "Showing the 10 most recent of 12." in body
+    assert reverse("loans:pipeline-stage", args=["withdrawn"]) in body  # no dead end
+
+
+def test_pipeline_caps_open_stages_and_links_to_all(banker_x: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from loans import selectors
+
+    monkeypatch.setattr(selectors, "OPEN_SHOWN", 3)
+    made = [ApplicationFactory(banker=banker_x, status=Status.SUBMITTED) for _ in range(5)]
+    for age, application in enumerate(made):  # made[0] has waited longest
+        LoanApplication.objects.filter(pk=application.pk).update(
+            status_changed_at=timezone.now() - timedelta(days=10 - age)
+        )
+    response = client_for(banker_x).get(reverse("loans:pipeline"))
+    submitted = next(g for g in response.context["groups"] if g.status == Status.SUBMITTED)
+    assert [a.pk for a in submitted.applications] == [a.pk for a in made[:3]]
+    assert "Showing the 3 longest waiting of 5." in response.content.decode()
+    assert reverse("loans:pipeline-stage", args=["submitted"]) in response.content.decode()
+
+
+def test_stage_page_lists_every_application_a_page_at_a_time(
+    banker_x: Any, banker_y: Any, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    from loans import views
+
+    monkeypatch.setattr(views, "STAGE_PAGE_SIZE", 2)
+    mine = [ApplicationFactory(banker=banker_x, status=Status.DECLINED) for _ in range(3)]
+    ApplicationFactory(banker=banker_y, status=Status.DECLINED)
+    ApplicationFactory(banker=banker_x, status=Status.SUBMITTED)
+    client = client_for(banker_x)
+    url = reverse("loans:pipeline-stage", args=["declined"])
+    with django_assert_num_queries(5):  # session, user, count, page, unread count
+        first = client.get(url)
+    second = client.get(url, {"page": 2})
+    shown = [a.pk for a in first.context["page"]] + [a.pk for a in second.context["page"]]
+    assert shown == [a.pk for a in reversed(mine)]  # most recent first, only this banker's, only this stage
+    assert "Page 1 of 2" in first.content.decode()
+    for bad in ("3", "0", "x"):
+        assert client.get(url, {"page": bad}).status_code == 404
+    assert client.get(reverse("loans:pipeline-stage", args=["draft"])).status_code == 404
+    assert client.get(reverse("loans:pipeline-stage", args=["approved"])).context["page"].paginator.count == 0
 
 
 def test_owner_list_query_count(owner_a: Any, banker_x: Any, django_assert_num_queries: Any) -> None:

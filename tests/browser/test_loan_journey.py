@@ -67,10 +67,18 @@ def test_owner_applies_banker_requests_info_and_approves(new_page: Any) -> None:
     application = LoanApplication.objects.get()
     assert application.status == Status.SUBMITTED
 
-    # Other clients' work already in the banker's pipeline.
+    # Other clients' work already in the banker's pipeline, and more declined
+    # applications than the pipeline shows.
     for company, status in (("Oakline Tools", Status.IN_REVIEW), ("Bayside Dental", Status.INFO_REQUESTED)):
         ApplicationFactory(
             owner=OwnerFactory(profile__company_name=company), banker=banker_user, status=status, amount=95000
+        )
+    for number in range(12):
+        ApplicationFactory(
+            owner=OwnerFactory(profile__company_name=f"Declined Co {number}"),
+            banker=banker_user,
+            status=Status.DECLINED,
+            amount=20000 + number * 1000,
         )
 
     banker = new_page()
@@ -79,6 +87,13 @@ def test_owner_applies_banker_requests_info_and_approves(new_page: Any) -> None:
     banker.wait_for_url("**/pipeline/")
     assert banker.get_by_role("link", name=application.reference).is_visible()
     screenshot(banker, "loans-banker-pipeline")
+    banker.get_by_role("link", name="See all 12 declined").click()
+    banker.wait_for_url("**/pipeline/declined/")
+    assert banker.get_by_role("heading", name="Declined (12)").is_visible()
+    assert banker.get_by_role("row").count() == 13  # the header and all twelve on one page
+    screenshot(banker, "loans-banker-stage")
+    banker.get_by_role("link", name="Pipeline", exact=True).last.click()
+    banker.wait_for_url("**/pipeline/")
     banker.get_by_role("link", name=application.reference).click()
     assert banker.get_by_text("Reyes Foods").first.is_visible()
     banker.get_by_role("button", name="Start review").click()
