@@ -45,7 +45,8 @@ class BankerListApi(APIView):
 
     @extend_schema(operation_id="bankers_list", parameters=SEARCH_PARAMETERS, responses=BankerPageOutput)
     def get(self, request: Request) -> Response:
-        params = parse_search_query(request.META.get("QUERY_STRING", ""))
+        # The parsed query re-encoded: one canonical key per search, however it was spelled.
+        params = parse_search_query(request.query_params.urlencode())
         if not isinstance(params, SearchParams):
             raise ValidationError({name: list(errors) for name, errors in params.items()})
         page = cached_banker_search_page(params=params)

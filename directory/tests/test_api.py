@@ -339,3 +339,9 @@ def test_a_repeated_query_string_is_validated_once(client: Any, monkeypatch: pyt
         assert bad.status_code == 400
         assert "amount" in bad.json()
     assert len(built) == 2  # one form per distinct query string
+
+
+def test_non_ascii_search_text_round_trips(client: Any) -> None:
+    made = banker(bio="Crème brûlée bakeries and cafés.")
+    assert ids(search(client, q="brûlée")) == [made.pk]
+    assert ids(search(client, q="brulee")) == []
