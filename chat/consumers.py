@@ -19,7 +19,8 @@ from b2bbank.domain_errors import DomainError
 from b2bbank.realtime import user_group
 
 from . import events, selectors, services
-from .api.serializers import MessageSendFrame, ReadFrame, TypingFrame
+from .api.serializers import MessageSendFrame, ReadFrame, TypingFrame, message_send_frame_fast
+from .send_queue import queue_for_loop
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -111,14 +112,21 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             await self._error(exc.code, exc.detail)
 
     async def on_message_send(self, frame: dict[str, Any]) -> None:
-        data = MessageSendFrame(data=frame)
-        data.is_valid(raise_exception=True)
-        await in_worker(services.message_send)(
-            sender=self.scope["user"],
-            conversation_id=data.validated_data["conversation"],
-            body=data.validated_data["body"],
-            client_id=data.validated_data.get("client_id", ""),
+        fields = message_send_frame_fast(frame)
+        if fields is None:
+            data = MessageSendFrame(data=frame)
+            data.is_valid(raise_exception=True)
+            fields = data.validated_data
+        result = await queue_for_loop().send(
+            services.MessageSendRequest(
+                sender=self.scope["user"],
+                conversation_id=fields["conversation"],
+                body=fields["body"],
+                client_id=fields.get("client_id", ""),
+            )
         )
+        if result.error is not None:
+            raise result.error
 
     async def on_read(self, frame: dict[str, Any]) -> None:
         data = ReadFrame(data=frame)
@@ -157,4 +165,4 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if event.get("type") == "session.closed":
             await self.close(code=LOGGED_OUT)
             return
-        await self.send(text_data=json.dumps(event))
+        await self.send(text_data=message.get("text") or json.dumps(event))
