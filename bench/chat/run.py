@@ -287,7 +287,17 @@ def main() -> None:
         try:
             port_b = ports[1] if len(ports) > 1 else None
             print(f"chat only, {args.servers} server process(es):", flush=True)
-            print(asyncio.run(chat_pairs(ports[0], seed, args.seconds, args.warmup, port_b)))
+            cpu = [psutil.Process(s.pid).cpu_times() for s in servers]
+            wall = time.perf_counter()
+            result = asyncio.run(chat_pairs(ports[0], seed, args.seconds, args.warmup, port_b))
+            wall = time.perf_counter() - wall
+            used = sum(
+                (after.user + after.system) - (before.user + before.system)
+                for before, after in zip(cpu, [psutil.Process(s.pid).cpu_times() for s in servers], strict=True)
+            )
+            result["server_cpu_pct"] = round(used / wall * 100, 1)
+            result["server_cpu_ms_per_msg"] = round(used * 1000 / max(1, result["delivered_total"]), 2)
+            print(result)
         finally:
             for server in servers:
                 stop(server)
