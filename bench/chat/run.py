@@ -32,6 +32,8 @@ from websockets.exceptions import InvalidHandshake, InvalidMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
+# B2BBANK_BENCH_DAPHNE=b2bbank.serve_ws runs the servers on uvloop.
+DAPHNE = [PY, "-m", os.environ.get("B2BBANK_BENCH_DAPHNE", "daphne")]
 
 
 def free_port() -> int:
@@ -281,7 +283,7 @@ def main() -> None:
     if args.chat_only:
         ports = [free_port() for _ in range(args.servers)]
         servers = [
-            start([PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(p), "b2bbank.asgi:application"], env, p)
+            start([*DAPHNE, "-b", "127.0.0.1", "-p", str(p), "b2bbank.asgi:application"], env, p)
             for p in ports
         ]
         try:
@@ -311,7 +313,7 @@ def main() -> None:
     finally:
         stop(server)
 
-    daphne = [PY, "-m", "daphne", "-b", "127.0.0.1"]
+    daphne = [*DAPHNE, "-b", "127.0.0.1"]
     port = free_port()
     server = start([*daphne, "-p", str(port), "bench.chat.echo_asgi:application"], env, port)
     try:
