@@ -6,16 +6,14 @@ daphne.server is imported, so the loop policy must be set before that import;
 not installed."""
 
 import asyncio
+import importlib.util
 
-try:
+if importlib.util.find_spec("uvloop") is not None:
     import uvloop
-except ImportError:  # pragma: no cover - optional speed-up
-    uvloop = None
 
-if uvloop is not None:
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
-from daphne.cli import CommandLineInterface  # noqa: E402
+from daphne.cli import CommandLineInterface
 
 if __name__ == "__main__":
     CommandLineInterface.entrypoint()

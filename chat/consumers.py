@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -15,11 +16,13 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from rest_framework import serializers
 
+from accounts.session_limits import session_expires_at, session_recheck
 from b2bbank.domain_errors import DomainError
 from b2bbank.realtime import user_group
 
 from . import events, selectors, services
 from .api.serializers import MessageSendFrame, ReadFrame, TypingFrame, message_send_frame_fast
+from .rate_limit import socket_send_allowed
 from .send_queue import queue_for_loop
 
 logger = logging.getLogger(__name__)
@@ -27,6 +30,8 @@ T = TypeVar("T")
 
 UNAUTHENTICATED = 4401
 LOGGED_OUT = 4001
+SESSION_EXPIRED = 4003
+SESSION_CHECK_SLACK = 1.0  # seconds past the deadline, so the recheck sees it expired
 TOO_BIG = 1009
 # A 5,000-character message is at most 20 KB of UTF-8, plus the frame's keys.
 MAX_FRAME_BYTES = 24 * 1024
@@ -56,6 +61,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
 
     groups_joined: tuple[str, ...] | list[str] = ()
     last_typing_at: float = float("-inf")
+    last_frame_at: float = 0.0
+    session_watch: asyncio.Future[None] | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -68,6 +75,11 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        session = self.scope.get("session")
+        if not self.scope.get("api_token_id") and session is not None and session.session_key:
+            # A socket must not outlive its session (30 min idle, 12 h in all).
+            expires_at = session_expires_at(session, time.time())
+            self.session_watch = asyncio.ensure_future(self._watch_session(session.session_key, expires_at))
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch hops to its single shared sync thread before every
@@ -80,11 +92,27 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
+    async def _watch_session(self, session_key: str, expires_at: float) -> None:
+        """Close the socket when its session expires. At the deadline the session
+        is read again: other tabs' requests, or this socket's own frames, may
+        have kept it alive."""
+        while True:
+            await asyncio.sleep(max(0.0, expires_at - time.time()) + SESSION_CHECK_SLACK)
+            active_at = self.last_frame_at or None
+            recheck = await in_worker(session_recheck)(session_key=session_key, active_at=active_at)
+            if recheck is None:
+                await self.close(code=SESSION_EXPIRED)
+                return
+            expires_at = recheck
+
     async def disconnect(self, code: int) -> None:
+        if self.session_watch is not None:
+            self.session_watch.cancel()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        self.last_frame_at = time.time()
         raw = text_data.encode() if text_data is not None else (bytes_data or b"")
         if len(raw) > MAX_FRAME_BYTES:
             await self.close(code=TOO_BIG)
@@ -117,6 +145,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             data = MessageSendFrame(data=frame)
             data.is_valid(raise_exception=True)
             fields = data.validated_data
+        if not socket_send_allowed(self.scope["user"].pk):
+            await self._error("rate_limited", "Too many messages. Wait a moment, then send again.")
+            return
         result = await queue_for_loop().send(
             services.MessageSendRequest(
                 sender=self.scope["user"],
