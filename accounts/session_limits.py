@@ -50,12 +50,13 @@ def session_recheck(session_key: str, *, active_at: float | None = None) -> floa
     if not store.get(SESSION_KEY):
         return None
     now = time.time()
-    if session_expires_at(store, now) <= now:
-        return None
-    if active_at is not None and active_at > store.get(LAST_SEEN, 0):
+    expires_at = session_expires_at(store, now)
+    # Activity counts only if it came while the session was still alive.
+    if active_at is not None and store.get(LAST_SEEN, 0) < active_at <= expires_at:
         store[LAST_SEEN] = min(active_at, now)
         store.save()
-    return session_expires_at(store, now)
+        expires_at = session_expires_at(store, now)
+    return expires_at if expires_at > now else None
 
 
 class SessionLimitsMiddleware:

@@ -24,6 +24,15 @@ class ChatSendThrottle(UserRateThrottle):
 
     scope = SCOPE
 
+    def get_rate(self) -> str:
+        # Read where the socket reads it (DRF's class attribute is frozen at import).
+        return configured_rate()
+
+
+def configured_rate() -> str:
+    rate: str = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][SCOPE]  # type: ignore[index]
+    return rate
+
 
 def parse_rate(rate: str) -> tuple[int, float]:
     """(messages, seconds) from a DRF rate such as "60/min"."""
@@ -68,7 +77,7 @@ _limiter_rate = ""
 def socket_send_allowed(user_id: int) -> bool:
     """The socket check: False once the user's bucket in this process is empty."""
     global _limiter, _limiter_rate  # one limiter per process, rebuilt if the rate changes
-    rate: str = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][SCOPE]  # type: ignore[index]
+    rate = configured_rate()
     if _limiter is None or rate != _limiter_rate:
         _limiter, _limiter_rate = SendLimiter(*parse_rate(rate)), rate
     return _limiter.allow(user_id)

@@ -82,7 +82,9 @@ def test_batch_publishes_once_after_commit_to_both_sides(
 def test_batch_repeated_client_id_returns_stored_message_to_sender_only(
     conversation: Any, owner_a: Any, published: list, django_capture_on_commit_callbacks: Any
 ) -> None:
-    first, _ = services.message_send(sender=owner_a, conversation_id=conversation.pk, body="hi", client_id="x")
+    first, _ = services.message_send(
+        sender=owner_a, conversation_id=conversation.pk, body="hi", client_id="x"
+    )
     published.clear()
     with django_capture_on_commit_callbacks(execute=True):
         results = services.messages_send_batch(
@@ -106,7 +108,12 @@ def test_batch_repeated_client_id_returns_stored_message_to_sender_only(
 
 
 def test_refused_message_in_batch_leaves_the_others_stored(
-    conversation: Any, owner_a: Any, owner_b: Any, staff: Any, published: list, django_capture_on_commit_callbacks: Any
+    conversation: Any,
+    owner_a: Any,
+    owner_b: Any,
+    staff: Any,
+    published: list,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         results = services.messages_send_batch(
