@@ -295,7 +295,9 @@ def main() -> None:
             wall = time.perf_counter() - wall
             used = sum(
                 (after.user + after.system) - (before.user + before.system)
-                for before, after in zip(cpu, [psutil.Process(s.pid).cpu_times() for s in servers], strict=True)
+                for before, after in zip(
+                    cpu, [psutil.Process(s.pid).cpu_times() for s in servers], strict=True
+                )
             )
             result["server_cpu_pct"] = round(used / wall * 100, 1)
             result["server_cpu_ms_per_msg"] = round(used * 1000 / max(1, result["delivered_total"]), 2)
