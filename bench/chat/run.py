@@ -32,8 +32,7 @@ from websockets.exceptions import InvalidHandshake, InvalidMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
-# B2BBANK_BENCH_DAPHNE=b2bbank.serve_ws runs the servers on uvloop.
-DAPHNE = [PY, "-m", os.environ.get("B2BBANK_BENCH_DAPHNE", "daphne")]
+DAPHNE = [PY, "-m", "daphne"]
 
 
 def free_port() -> int:
