@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from rest_framework import serializers
@@ -76,8 +77,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         session = self.scope.get("session")
-        if not self.scope.get("api_token_id") and session is not None and session.session_key:
-            # A socket must not outlive its session (30 min idle, 12 h in all).
+        if session is not None and session.session_key and session.get(SESSION_KEY) == str(user.pk):
+            # A socket must not outlive the session that signed it in (30 min idle,
+            # 12 h in all); a ticket socket (even with some session cookie) has none.
             expires_at = session_expires_at(session, time.time())
             self.session_watch = asyncio.ensure_future(self._watch_session(session.session_key, expires_at))
 

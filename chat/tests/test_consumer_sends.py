@@ -205,3 +205,20 @@ def test_socket_activity_keeps_its_session_alive(
 
     run(with_sockets, scenario)
     assert client.session[LAST_SEEN] > time.time() - 5
+
+
+def test_ticket_socket_is_not_closed_by_an_unrelated_session_cookie(
+    owner_a: Any, owner_b: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chat import services
+
+    monkeypatch.setattr("chat.consumers.SESSION_CHECK_SLACK", 0.1)
+    other = session_client(owner_b)
+    expire_soon(other, 0.3)
+    key, _ = services.ticket_issue(user=owner_a)
+
+    async def scenario(sockets: Sockets) -> None:
+        socket = await sockets.connect(await socket_for(client=other, path=f"/ws/?ticket={key}"))
+        assert await socket.receive_nothing(timeout=1.0), "closed by owner B's session"
+
+    run(with_sockets, scenario)
