@@ -60,6 +60,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     It never echoes a message itself: the service's after-commit event reaches
     every tab of both participants, this one included."""
 
+    user: Any = None
     groups_joined: tuple[str, ...] | list[str] = ()
     last_typing_at: float = float("-inf")
     last_frame_at: float = 0.0
@@ -70,6 +71,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=UNAUTHENTICATED)
             return
+        # The user itself, not Channels' lazy proxy: every attribute read through
+        # the proxy is a Python call, and sends read the user many times.
+        self.user = getattr(user, "_wrapped", user)
         self.groups_joined = [user_group(user.pk)]
         if self.scope.get("api_token_id"):
             self.groups_joined.append(services.token_group(self.scope["api_token_id"]))
@@ -147,12 +151,12 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             data = MessageSendFrame(data=frame)
             data.is_valid(raise_exception=True)
             fields = data.validated_data
-        if not socket_send_allowed(self.scope["user"].pk):
+        if not socket_send_allowed(self.user.pk):
             await self._error("rate_limited", "Too many messages. Wait a moment, then send again.")
             return
         result = await queue_for_loop().send(
             services.MessageSendRequest(
-                sender=self.scope["user"],
+                sender=self.user,
                 conversation_id=fields["conversation"],
                 body=fields["body"],
                 client_id=fields.get("client_id", ""),
@@ -165,7 +169,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         data = ReadFrame(data=frame)
         data.is_valid(raise_exception=True)
         await in_worker(services.conversation_mark_read)(
-            user=self.scope["user"],
+            user=self.user,
             conversation_id=data.validated_data["conversation"],
             message_id=data.validated_data["message"],
         )
@@ -178,7 +182,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if now - self.last_typing_at < TYPING_MIN_INTERVAL:
             return
         self.last_typing_at = now
-        user = self.scope["user"]
+        user = self.user
         conversation = await in_worker(selectors.conversation_get)(
             user=user, conversation_id=data.validated_data["conversation"]
         )
