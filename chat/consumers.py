@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -11,21 +12,27 @@ from typing import Any, TypeVar
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from rest_framework import serializers
 
+from accounts.session_limits import session_expires_at, session_recheck
 from b2bbank.domain_errors import DomainError
 from b2bbank.realtime import user_group
 
 from . import events, selectors, services
-from .api.serializers import MessageSendFrame, ReadFrame, TypingFrame
+from .api.serializers import MessageSendFrame, ReadFrame, TypingFrame, message_send_frame_fast
+from .rate_limit import socket_send_allowed
+from .send_queue import queue_for_loop
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 UNAUTHENTICATED = 4401
 LOGGED_OUT = 4001
+SESSION_EXPIRED = 4003
+SESSION_CHECK_SLACK = 1.0  # seconds past the deadline, so the recheck sees it expired
 TOO_BIG = 1009
 # A 5,000-character message is at most 20 KB of UTF-8, plus the frame's keys.
 MAX_FRAME_BYTES = 24 * 1024
@@ -53,20 +60,32 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     It never echoes a message itself: the service's after-commit event reaches
     every tab of both participants, this one included."""
 
+    user: Any = None
     groups_joined: tuple[str, ...] | list[str] = ()
     last_typing_at: float = float("-inf")
+    last_frame_at: float = 0.0
+    session_watch: asyncio.Future[None] | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=UNAUTHENTICATED)
             return
+        # The user itself, not Channels' lazy proxy: every attribute read through
+        # the proxy is a Python call, and sends read the user many times.
+        self.user = getattr(user, "_wrapped", user)
         self.groups_joined = [user_group(user.pk)]
         if self.scope.get("api_token_id"):
             self.groups_joined.append(services.token_group(self.scope["api_token_id"]))
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
+        session = self.scope.get("session")
+        if session is not None and session.session_key and session.get(SESSION_KEY) == str(user.pk):
+            # A socket must not outlive the session that signed it in (30 min idle,
+            # 12 h in all); a ticket socket (even with some session cookie) has none.
+            expires_at = session_expires_at(session, time.time())
+            self.session_watch = asyncio.ensure_future(self._watch_session(session.session_key, expires_at))
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch hops to its single shared sync thread before every
@@ -79,11 +98,27 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
+    async def _watch_session(self, session_key: str, expires_at: float) -> None:
+        """Close the socket when its session expires. At the deadline the session
+        is read again: other tabs' requests, or this socket's own frames, may
+        have kept it alive."""
+        while True:
+            await asyncio.sleep(max(0.0, expires_at - time.time()) + SESSION_CHECK_SLACK)
+            active_at = self.last_frame_at or None
+            recheck = await in_worker(session_recheck)(session_key=session_key, active_at=active_at)
+            if recheck is None:
+                await self.close(code=SESSION_EXPIRED)
+                return
+            expires_at = recheck
+
     async def disconnect(self, code: int) -> None:
+        if self.session_watch is not None:
+            self.session_watch.cancel()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        self.last_frame_at = time.time()
         raw = text_data.encode() if text_data is not None else (bytes_data or b"")
         if len(raw) > MAX_FRAME_BYTES:
             await self.close(code=TOO_BIG)
@@ -111,20 +146,30 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             await self._error(exc.code, exc.detail)
 
     async def on_message_send(self, frame: dict[str, Any]) -> None:
-        data = MessageSendFrame(data=frame)
-        data.is_valid(raise_exception=True)
-        await in_worker(services.message_send)(
-            sender=self.scope["user"],
-            conversation_id=data.validated_data["conversation"],
-            body=data.validated_data["body"],
-            client_id=data.validated_data.get("client_id", ""),
+        fields = message_send_frame_fast(frame)
+        if fields is None:
+            data = MessageSendFrame(data=frame)
+            data.is_valid(raise_exception=True)
+            fields = data.validated_data
+        if not socket_send_allowed(self.user.pk):
+            await self._error("rate_limited", "Too many messages. Wait a moment, then send again.")
+            return
+        result = await queue_for_loop().send(
+            services.MessageSendRequest(
+                sender=self.user,
+                conversation_id=fields["conversation"],
+                body=fields["body"],
+                client_id=fields.get("client_id", ""),
+            )
         )
+        if result.error is not None:
+            raise result.error
 
     async def on_read(self, frame: dict[str, Any]) -> None:
         data = ReadFrame(data=frame)
         data.is_valid(raise_exception=True)
         await in_worker(services.conversation_mark_read)(
-            user=self.scope["user"],
+            user=self.user,
             conversation_id=data.validated_data["conversation"],
             message_id=data.validated_data["message"],
         )
@@ -137,7 +182,7 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if now - self.last_typing_at < TYPING_MIN_INTERVAL:
             return
         self.last_typing_at = now
-        user = self.scope["user"]
+        user = self.user
         conversation = await in_worker(selectors.conversation_get)(
             user=user, conversation_id=data.validated_data["conversation"]
         )
@@ -157,4 +202,4 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if event.get("type") == "session.closed":
             await self.close(code=LOGGED_OUT)
             return
-        await self.send(text_data=json.dumps(event))
+        await self.send(text_data=message.get("text") or json.dumps(event))

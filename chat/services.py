@@ -4,25 +4,29 @@ same way, and nothing is sent for a write that rolls back."""
 
 from __future__ import annotations
 
+import json
 import logging
 import secrets
-from datetime import timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import ApiToken
 from accounts.permissions import is_business_owner
 from accounts.selectors import verified_bankers
-from b2bbank.domain_errors import Forbidden, NotFound
-from b2bbank.realtime import publish_on_commit
+from b2bbank.domain_errors import DomainError, Forbidden, NotFound
+from b2bbank.realtime import publish_all_on_commit, publish_on_commit
 
 from . import events
-from .models import Conversation, Message, RealtimeTicket
+from .models import BODY_MAX, CLIENT_ID_MAX, Conversation, Message, RealtimeTicket
 from .permissions import can_chat
 
 TICKET_TTL = timedelta(seconds=30)
@@ -72,37 +76,224 @@ def conversation_start(
     return conversation, created
 
 
-@transaction.atomic
+@dataclass(frozen=True)
+class MessageSendRequest:
+    """One message to store: what a REST call or a `message.send` frame asks for."""
+
+    sender: Any
+    conversation_id: int
+    body: str
+    client_id: str = ""
+    created_at: datetime = field(default_factory=timezone.now)
+
+
+@dataclass(frozen=True)
+class MessageSendResult:
+    """The stored message (created=False when its client_id was already stored),
+    or the error that refused or failed this one message."""
+
+    message: Message | None = None
+    created: bool = False
+    error: Exception | None = None
+
+
+class SendFailed(DomainError):
+    """The database could not store the message (the sender may retry it with
+    the same client_id: nothing was stored)."""
+
+    code = "send_failed"
+
+
 def message_send(
     *, sender: Any, conversation_id: int, body: str, client_id: str = ""
 ) -> tuple[Message, bool]:
     """Store a message and publish `message.new` to both participants (every
     tab, the sender's too). A repeated `client_id` returns the stored message
-    (created=False) and re-sends its event to the sender only."""
-    conversation = _locked_conversation(user=sender, conversation_id=conversation_id)
-    client_id = client_id or ""
-    if client_id:
-        existing = Message.objects.filter(
-            conversation=conversation, sender=sender, client_id=client_id
-        ).first()
-        if existing is not None:
-            publish_on_commit([sender.pk], events.message_new(existing))
-            return existing, False
-    message = Message(conversation=conversation, sender=sender, body=body, client_id=client_id)
-    message.full_clean(exclude=["conversation", "sender"], validate_constraints=False)
-    message.save()
-    conversation.last_message = message
-    conversation.last_activity_at = message.created_at
-    # The sender has read everything up to their own message.
-    if sender.pk == conversation.owner_id:
-        conversation.owner_last_read = message.pk
-    else:
-        conversation.banker_last_read = message.pk
-    conversation.save(
-        update_fields=["last_message", "last_activity_at", "owner_last_read", "banker_last_read"]
+    (created=False) and re-sends its event to the sender only. A batch of one
+    of messages_send_batch, so REST and the socket share every rule."""
+    request = MessageSendRequest(
+        sender=sender, conversation_id=conversation_id, body=body, client_id=client_id or ""
     )
-    publish_on_commit([conversation.owner_id, conversation.banker_id], events.message_new(message))
-    return message, True
+    with transaction.atomic():
+        [result] = _send_batch([request])
+    if result.error is not None:
+        raise result.error
+    assert result.message is not None  # noqa: S101 - no error means a message
+    return result.message, result.created
+
+
+def messages_send_batch(*, requests: Sequence[MessageSendRequest]) -> list[MessageSendResult]:
+    """Store many messages in one transaction (group commit) with the rules of
+    message_send, one result per request in order. A refusal (not a
+    participant, bad body) refuses that message only; if the batch fails in the
+    database, each message is retried in its own transaction, so one bad
+    message never takes the others down and every sender hears about its own."""
+    try:
+        with transaction.atomic():
+            return _send_batch(requests)
+    except DatabaseError:
+        if len(requests) == 1:
+            logger.exception("message send failed")
+            return [MessageSendResult(error=SendFailed("The message could not be stored; retry it."))]
+        logger.warning("a batch of %s messages failed; retrying one by one", len(requests))
+    return [result for request in requests for result in messages_send_batch(requests=[request])]
+
+
+_LOCK_CONVERSATIONS = """
+    SELECT id, owner_id, banker_id FROM chat_conversation
+    WHERE id = ANY(%s) ORDER BY id FOR UPDATE"""
+# ORDER BY n: identities are drawn in request order, so a conversation's ids
+# follow its senders' order; RETURNING keeps that order (as bulk_create relies on).
+_INSERT_MESSAGES = """
+    INSERT INTO chat_message (conversation_id, sender_id, body, client_id, created_at)
+    SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, (e->>4)::timestamptz
+    FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS m(e, n) ORDER BY n
+    ON CONFLICT DO NOTHING
+    RETURNING id, conversation_id, sender_id, client_id"""
+_UPDATE_CONVERSATIONS = """
+    UPDATE chat_conversation AS c SET last_message_id = (e->>1)::bigint,
+        last_activity_at = (e->>2)::timestamptz,
+        owner_last_read = GREATEST(c.owner_last_read, (e->>3)::bigint),
+        banker_last_read = GREATEST(c.banker_last_read, (e->>4)::bigint)
+    FROM jsonb_array_elements(%s::jsonb) AS v(e)
+    WHERE c.id = (e->>0)::bigint"""
+# The rows travel as one JSON document: psycopg binds parameters client-side
+# in Python, per array element, which cost more than the statements did.
+
+
+def _send_batch(requests: Sequence[MessageSendRequest]) -> list[MessageSendResult]:
+    """Three statements whatever the batch size: lock the conversations, insert
+    the messages (a repeated client_id is skipped by the unique constraint,
+    which is the idempotency check), move each conversation's last message and
+    the senders' read markers. One after-commit callback publishes them all."""
+    results: list[MessageSendResult | None] = [None] * len(requests)
+    for i, request in enumerate(requests):
+        if not can_chat(request.sender):
+            results[i] = MessageSendResult(error=Forbidden("Only business owners and bankers can use chat."))
+    wanted = sorted({r.conversation_id for i, r in enumerate(requests) if results[i] is None})
+    with connection.cursor() as cursor:
+        cursor.execute(_LOCK_CONVERSATIONS, [wanted])
+        people = {row[0]: (row[1], row[2]) for row in cursor.fetchall()} if wanted else {}
+    todo: list[int] = []
+    for i, request in enumerate(requests):
+        if results[i] is not None:
+            continue
+        pair = people.get(request.conversation_id)
+        if pair is None or request.sender.pk not in pair:
+            results[i] = MessageSendResult(error=NotFound("Conversation not found."))
+            continue
+        invalid = _invalid(request)
+        if invalid is not None:
+            results[i] = MessageSendResult(error=invalid)
+            continue
+        todo.append(i)
+    if not todo:
+        return [r for r in results if r is not None]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_MESSAGES,
+            [
+                json.dumps(
+                    [
+                        [r.conversation_id, r.sender.pk, r.body, r.client_id, r.created_at.isoformat()]
+                        for r in (requests[i] for i in todo)
+                    ]
+                )
+            ],
+        )
+        inserted = cursor.fetchall()
+    outgoing: list[tuple[list[int], dict[str, Any]]] = []
+    repeated: list[int] = []
+    rows = iter(inserted)
+    row = next(rows, None)
+    for i in todo:
+        request = requests[i]
+        # A skipped (repeated) client_id can never match a later inserted row.
+        if row is not None and (row[1], row[2], row[3]) == (
+            request.conversation_id,
+            request.sender.pk,
+            request.client_id,
+        ):
+            message = Message(
+                id=row[0],
+                conversation_id=request.conversation_id,
+                sender_id=request.sender.pk,
+                body=request.body,
+                client_id=request.client_id,
+                created_at=request.created_at,
+            )
+            results[i] = MessageSendResult(message=message, created=True)
+            outgoing.append((list(people[request.conversation_id]), events.message_new(message)))
+            row = next(rows, None)
+        else:
+            repeated.append(i)
+    if repeated:
+        _resolve_repeats(requests, repeated, results, outgoing)
+    _update_conversations([r.message for r in results if r is not None and r.created], people)
+    if outgoing:
+        publish_all_on_commit(outgoing)
+    return [r for r in results if r is not None]
+
+
+def _invalid(request: MessageSendRequest) -> ValidationError | None:
+    """The model's rules (full_clean) for body and client_id; the common valid
+    case is decided without building a model instance."""
+    body, client_id = request.body, request.client_id
+    if isinstance(body, str) and 0 < len(body) <= BODY_MAX and len(client_id) <= CLIENT_ID_MAX:
+        return None
+    try:
+        Message(body=body, client_id=client_id).full_clean(
+            exclude=["conversation", "sender"], validate_constraints=False
+        )
+    except ValidationError as exc:
+        return exc
+    return None
+
+
+def _resolve_repeats(
+    requests: Sequence[MessageSendRequest],
+    repeated: list[int],
+    results: list[MessageSendResult | None],
+    outgoing: list[tuple[list[int], dict[str, Any]]],
+) -> None:
+    """A client_id already stored: answer with the stored message and re-send
+    its event to the sender only."""
+    keys = Q()
+    for i in repeated:
+        r = requests[i]
+        keys |= Q(conversation_id=r.conversation_id, sender_id=r.sender.pk, client_id=r.client_id)
+    stored = {(m.conversation_id, m.sender_id, m.client_id): m for m in Message.objects.filter(keys)}
+    for i in repeated:
+        r = requests[i]
+        existing = stored[(r.conversation_id, r.sender.pk, r.client_id)]
+        results[i] = MessageSendResult(message=existing, created=False)
+        outgoing.append(([r.sender.pk], events.message_new(existing)))
+
+
+def _update_conversations(created: list[Message | None], people: dict[int, tuple[int, int]]) -> None:
+    """Each conversation's newest message, and the sender's read marker: the
+    sender has read everything up to their own message."""
+    latest: dict[int, list[Any]] = {}
+    for message in created:
+        assert message is not None  # noqa: S101 - filtered by the caller
+        owner_id, _banker_id = people[message.conversation_id]
+        entry = latest.setdefault(message.conversation_id, [0, message.created_at, 0, 0])
+        entry[0], entry[1] = message.pk, message.created_at
+        entry[2 if message.sender_id == owner_id else 3] = message.pk
+    if not latest:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _UPDATE_CONVERSATIONS,
+            [
+                json.dumps(
+                    [
+                        [conversation_id, m, at.isoformat(), o, b]
+                        for conversation_id, (m, at, o, b) in latest.items()
+                    ]
+                )
+            ],
+        )
 
 
 @transaction.atomic

@@ -243,6 +243,8 @@ REST_FRAMEWORK = {
         "anon": env.str("B2BBANK_THROTTLE_ANON", default="120/min"),
         "user": env.str("B2BBANK_THROTTLE_USER", default="1200/min"),
         "auth": env.str("B2BBANK_THROTTLE_AUTH", default="10/min"),
+        # Chat messages per user, REST and websocket (chat/rate_limit.py).
+        "chat_send": env.str("B2BBANK_THROTTLE_CHAT_SEND", default="60/min"),
     },
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

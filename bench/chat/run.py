@@ -32,6 +32,7 @@ from websockets.exceptions import InvalidHandshake, InvalidMessage
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
+DAPHNE = [PY, "-m", "daphne"]
 
 
 def free_port() -> int:
@@ -281,13 +282,25 @@ def main() -> None:
     if args.chat_only:
         ports = [free_port() for _ in range(args.servers)]
         servers = [
-            start([PY, "-m", "daphne", "-b", "127.0.0.1", "-p", str(p), "b2bbank.asgi:application"], env, p)
+            start([*DAPHNE, "-b", "127.0.0.1", "-p", str(p), "b2bbank.asgi:application"], env, p)
             for p in ports
         ]
         try:
             port_b = ports[1] if len(ports) > 1 else None
             print(f"chat only, {args.servers} server process(es):", flush=True)
-            print(asyncio.run(chat_pairs(ports[0], seed, args.seconds, args.warmup, port_b)))
+            cpu = [psutil.Process(s.pid).cpu_times() for s in servers]
+            wall = time.perf_counter()
+            result = asyncio.run(chat_pairs(ports[0], seed, args.seconds, args.warmup, port_b))
+            wall = time.perf_counter() - wall
+            used = sum(
+                (after.user + after.system) - (before.user + before.system)
+                for before, after in zip(
+                    cpu, [psutil.Process(s.pid).cpu_times() for s in servers], strict=True
+                )
+            )
+            result["server_cpu_pct"] = round(used / wall * 100, 1)
+            result["server_cpu_ms_per_msg"] = round(used * 1000 / max(1, result["delivered_total"]), 2)
+            print(result)
         finally:
             for server in servers:
                 stop(server)
@@ -301,7 +314,7 @@ def main() -> None:
     finally:
         stop(server)
 
-    daphne = [PY, "-m", "daphne", "-b", "127.0.0.1"]
+    daphne = [*DAPHNE, "-b", "127.0.0.1"]
     port = free_port()
     server = start([*daphne, "-p", str(port), "bench.chat.echo_asgi:application"], env, port)
     try:

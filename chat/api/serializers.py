@@ -44,6 +44,36 @@ class MessageSendFrame(_Frame, MessageSendInput):
     pass
 
 
+_SEND_FRAME_KEYS = frozenset(MessageSendFrame().fields)
+
+
+def message_send_frame_fast(frame: dict[str, Any]) -> dict[str, Any] | None:
+    """MessageSendFrame's validated data for the common well-formed frame, in a
+    few microseconds instead of a serializer's hundreds; None for anything
+    else, which then goes through MessageSendFrame for the exact same answer
+    (its error messages included). Accepts only what the serializer accepts and
+    returns what it returns: trimmed strings, no NUL, ASCII only (the
+    serializer's surrogate check is a per-character Python loop), lengths
+    within the limits, conversation a positive int, no unknown keys."""
+    if not _SEND_FRAME_KEYS.issuperset(frame):
+        return None
+    conversation, body, client_id = frame.get("conversation"), frame.get("body"), frame.get("client_id")
+    if type(conversation) is not int or conversation < 1 or type(body) is not str:
+        return None
+    body = body.strip()
+    if not 0 < len(body) <= BODY_MAX or not body.isascii() or "\x00" in body:
+        return None
+    data: dict[str, Any] = {"type": frame["type"], "conversation": conversation, "body": body}
+    if "client_id" in frame:
+        if type(client_id) is not str:
+            return None
+        client_id = client_id.strip()
+        if not 0 < len(client_id) <= CLIENT_ID_MAX or not client_id.isascii() or "\x00" in client_id:
+            return None
+        data["client_id"] = client_id
+    return data
+
+
 class ReadFrame(_Frame, ReadInput):
     pass
 

@@ -15,6 +15,7 @@ from accounts.models import ApiToken
 from accounts.permissions import IsBusinessOwner
 from chat import selectors, services
 from chat.permissions import CanChat
+from chat.rate_limit import ChatSendThrottle
 from idempotency.decorators import IDEMPOTENCY_KEY_PARAMETER, idempotent
 
 from .serializers import (
@@ -73,6 +74,12 @@ class UnreadApi(APIView):
 
 class MessageListApi(APIView):
     permission_classes = (CanChat,)
+
+    def get_throttles(self) -> list[Any]:
+        throttles = super().get_throttles()
+        if self.request.method == "POST":
+            throttles.append(ChatSendThrottle())
+        return throttles
 
     @extend_schema(parameters=[MessagePageInput], responses=MessagePageOutput)
     def get(self, request: Request, conversation_id: int) -> Response:

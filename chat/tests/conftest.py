@@ -14,6 +14,11 @@ def published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[int], dict[str
     monkeypatch.setattr(
         realtime, "publish", lambda user_ids, event: sent.append((sorted(set(user_ids)), event))
     )
+    monkeypatch.setattr(
+        realtime,
+        "publish_all",
+        lambda items: sent.extend((sorted(set(user_ids)), event) for user_ids, event in items),
+    )
     return sent
 
 

@@ -231,3 +231,26 @@ def test_same_key_with_another_body_is_refused(api_as: Any, owner_a: Any, banker
     assert client.post(url, {"body": "one"}, format="json", HTTP_IDEMPOTENCY_KEY="k").status_code == 201
     again = client.post(url, {"body": "two"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
     assert again.status_code == 422
+
+
+def test_send_over_the_rate_is_429_with_the_error_shape_and_reads_still_work(
+    api_as: Any, owner_a: Any, banker_x: Any, conversation: Any
+) -> None:
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "chat_send": "2/min"}
+    cache.clear()
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
+        owner = api_as(owner_a)
+        codes = [owner.post(messages_url(conversation), {"body": f"m{n}"}).status_code for n in range(3)]
+        assert codes == [201, 201, 429]
+        refused = owner.post(messages_url(conversation), {"body": "again"})
+        assert refused.status_code == 429
+        assert set(refused.json()) == {"detail"}
+        assert "Retry-After" in refused.headers
+        assert owner.get(messages_url(conversation)).status_code == 200, "reading is not limited"
+        assert api_as(banker_x).post(messages_url(conversation), {"body": "mine"}).status_code == 201
+    assert Message.objects.count() == 3
+    cache.clear()

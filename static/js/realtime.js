@@ -49,8 +49,8 @@
     socket.addEventListener("close", function (event) {
       socket = null;
       emit("closed", { code: event.code });
-      // 4001: logged out; 4401: not signed in. Reconnecting would not help.
-      if (event.code === 4001 || event.code === 4401) { closedForGood = true; return; }
+      // 4001: logged out; 4003: session expired; 4401: not signed in. Reconnecting would not help.
+      if (event.code === 4001 || event.code === 4003 || event.code === 4401) { closedForGood = true; return; }
       if (!closedForGood && timer === null) timer = window.setTimeout(connect, backoff());
     });
   }

@@ -127,6 +127,17 @@ def test_owner_and_banker_chat_live(new_page: Any) -> None:
     assert badge.inner_text() == "1"
     screenshot(banker_page, "chat-banker-inbox")
 
+    # New activity updates the inbox in place: the preview and the unread count
+    # change while the page stays the same document (no reload).
+    banker_page.evaluate("window.__sameDocument = true")
+    owner_page.get_by_label("Message").fill("Friday at ten works for me.")
+    owner_page.get_by_label("Message").press("Enter")
+    row = banker_page.locator(f"[data-conversation='{convo.pk}']")
+    expect(row.locator("[data-last-message]")).to_have_text("Friday at ten works for me.")
+    expect(row.locator("[data-unread]")).to_contain_text("2")
+    assert banker_page.evaluate("window.__sameDocument === true"), "the inbox reloaded"
+    screenshot(banker_page, "chat-banker-inbox-live")
+
 
 def test_conversation_fits_a_phone(new_page: Any) -> None:
     owner = OwnerFactory(email="maya@reyes-foods.example", first_name="Maya", last_name="Reyes")

@@ -1,0 +1,195 @@
+"""messages_send_batch: group commit with message_send's rules, one result per
+request, refusals and failures isolated to their own message."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+
+from b2bbank.domain_errors import Forbidden, NotFound
+from chat import services
+from chat.models import Conversation, Message
+from chat.services import MessageSendRequest, SendFailed
+from chat.tests.factories import ConversationFactory
+from tests.concurrency import run_concurrently
+
+pytestmark = pytest.mark.django_db
+
+
+def req(sender: Any, conversation: Any, body: str, client_id: str = "") -> MessageSendRequest:
+    return MessageSendRequest(sender=sender, conversation_id=conversation.pk, body=body, client_id=client_id)
+
+
+def test_batch_stores_every_message_in_request_order_and_moves_markers(
+    conversation: Any, owner_a: Any, banker_x: Any
+) -> None:
+    results = services.messages_send_batch(
+        requests=[
+            req(owner_a, conversation, "one", "o1"),
+            req(banker_x, conversation, "two", "b1"),
+            req(owner_a, conversation, "three", "o2"),
+        ]
+    )
+    assert [(r.created, r.error) for r in results] == [(True, None)] * 3
+    ids = [r.message.pk for r in results if r.message]
+    assert ids == sorted(ids)
+    stored = list(Message.objects.filter(conversation=conversation).order_by("id"))
+    assert [m.body for m in stored] == ["one", "two", "three"]
+    assert [m.client_id for m in stored] == ["o1", "b1", "o2"]
+    conversation.refresh_from_db()
+    assert conversation.last_message_id == ids[2]
+    assert conversation.last_activity_at == stored[2].created_at
+    assert conversation.owner_last_read == ids[2]
+    assert conversation.banker_last_read == ids[1]
+
+
+def test_batch_of_many_conversations_costs_the_same_statements_as_one(
+    owner_a: Any, banker_x: Any, banker_y: Any, django_assert_num_queries: Any
+) -> None:
+    conversations = [ConversationFactory(owner=owner_a, banker=b) for b in (banker_x, banker_y)]
+    requests = [req(owner_a, c, f"hello {n}") for n in range(10) for c in conversations]
+    # savepoint, lock the conversations, insert, update the conversations, release
+    with django_assert_num_queries(5):
+        results = services.messages_send_batch(requests=requests)
+    assert all(r.created for r in results)
+    assert Message.objects.count() == 20
+
+
+def test_batch_publishes_once_after_commit_to_both_sides(
+    conversation: Any,
+    owner_a: Any,
+    banker_x: Any,
+    published: list,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        results = services.messages_send_batch(
+            requests=[req(owner_a, conversation, "a", "1"), req(banker_x, conversation, "b", "2")]
+        )
+        assert published == [], "nothing goes out before the commit"
+    assert len(callbacks) == 1
+    callbacks[0]()
+    both = sorted([owner_a.pk, banker_x.pk])
+    assert [(users, e["message"]["id"]) for users, e in published] == [
+        (both, results[0].message.pk),  # type: ignore[union-attr]
+        (both, results[1].message.pk),  # type: ignore[union-attr]
+    ]
+
+
+def test_batch_repeated_client_id_returns_stored_message_to_sender_only(
+    conversation: Any, owner_a: Any, published: list, django_capture_on_commit_callbacks: Any
+) -> None:
+    first, _ = services.message_send(
+        sender=owner_a, conversation_id=conversation.pk, body="hi", client_id="x"
+    )
+    published.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        results = services.messages_send_batch(
+            requests=[
+                req(owner_a, conversation, "hi", "x"),  # a retry of the stored one
+                req(owner_a, conversation, "new", "y"),
+                req(owner_a, conversation, "new", "y"),  # the same retry twice in one batch
+            ]
+        )
+    assert [(r.message.pk if r.message else None, r.created) for r in results] == [
+        (first.pk, False),
+        (results[1].message.pk, True),  # type: ignore[union-attr]
+        (results[1].message.pk, False),  # type: ignore[union-attr]
+    ]
+    assert Message.objects.count() == 2
+    assert [users for users, _ in published] == [
+        sorted([owner_a.pk, conversation.banker_id]),
+        [owner_a.pk],
+        [owner_a.pk],
+    ]
+
+
+def test_refused_message_in_batch_leaves_the_others_stored(
+    conversation: Any,
+    owner_a: Any,
+    owner_b: Any,
+    staff: Any,
+    published: list,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        results = services.messages_send_batch(
+            requests=[
+                req(owner_a, conversation, "kept 1"),
+                req(owner_b, conversation, "not mine"),
+                req(owner_a, conversation, ""),
+                req(owner_a, conversation, "x" * 5001),
+                req(staff, conversation, "staff"),
+                MessageSendRequest(sender=owner_a, conversation_id=999_999, body="nowhere"),
+                req(owner_a, conversation, "kept 2"),
+            ]
+        )
+    errors = [type(r.error) if r.error else None for r in results]
+    assert errors == [None, NotFound, ValidationError, ValidationError, Forbidden, NotFound, None]
+    assert results[2].error.message_dict == {"body": ["This field cannot be blank."]}  # type: ignore[union-attr]
+    assert [m.body for m in Message.objects.order_by("id")] == ["kept 1", "kept 2"]
+    assert len(published) == 2
+
+
+def test_database_failure_of_one_message_fails_that_message_only(
+    conversation: Any, owner_a: Any, published: list, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A NUL byte passes the model rules but PostgreSQL refuses it: the batch is
+    retried one by one, so only that sender hears of a failure."""
+    with django_capture_on_commit_callbacks(execute=True):
+        results = services.messages_send_batch(
+            requests=[
+                req(owner_a, conversation, "before"),
+                req(owner_a, conversation, "bad\x00byte", "nul"),
+                req(owner_a, conversation, "after"),
+            ]
+        )
+    assert [r.created for r in results] == [True, False, True]
+    assert isinstance(results[1].error, SendFailed)
+    assert [m.body for m in Message.objects.order_by("id")] == ["before", "after"]
+    assert [e["message"]["body"] for _, e in published] == ["before", "after"]
+    conversation.refresh_from_db()
+    assert conversation.last_message_id == results[2].message.pk  # type: ignore[union-attr]
+
+
+def test_message_send_raises_the_database_failure_to_its_caller(conversation: Any, owner_a: Any) -> None:
+    """REST answers 500 for a database failure, as before batching."""
+    with pytest.raises(DatabaseError):
+        services.message_send(sender=owner_a, conversation_id=conversation.pk, body="nul\x00")
+    assert not Message.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_batches_on_the_same_conversations_store_everything_in_order(
+    owner_a: Any, banker_x: Any, banker_y: Any
+) -> None:
+    conversations = [ConversationFactory(owner=owner_a, banker=b) for b in (banker_x, banker_y)]
+    counter = iter(range(1000))
+
+    def send_batch() -> list[Any]:
+        n = next(counter)
+        # Opposite orders in alternate threads: the sorted row locks must not deadlock.
+        ordered = conversations if n % 2 else list(reversed(conversations))
+        return services.messages_send_batch(
+            requests=[req(owner_a, c, f"t{n} m{k}", f"t{n}-{k}-{c.pk}") for k in range(5) for c in ordered]
+        )
+
+    results = run_concurrently(8, send_batch)
+    assert len(results) == 8
+    assert all(r.created for batch in results for r in batch)
+    for convo in conversations:
+        stored = list(Message.objects.filter(conversation=convo).order_by("id"))
+        assert len(stored) == 40
+        by_thread: dict[str, list[int]] = {}
+        for message in stored:
+            thread, k = message.body.split()
+            by_thread.setdefault(thread, []).append(int(k[1:]))
+        assert all(ks == [0, 1, 2, 3, 4] for ks in by_thread.values()), "each batch keeps its order"
+        convo.refresh_from_db()
+        assert convo.last_message_id == stored[-1].pk
+    assert Conversation.objects.get(pk=conversations[0].pk).owner_last_read == max(
+        m.pk for m in Message.objects.filter(conversation=conversations[0])
+    )
