@@ -1,7 +1,7 @@
 """The per-user limit on sending messages (settings: the `chat_send` throttle
 rate, e.g. "60/min").
 
-REST applies it with DRF's throttle (counters in the shared cache, so across
+REST applies it with the API's throttle (b2bbank.throttling: a counter in the shared cache, so across
 all workers). Sockets apply it here, in the server process's memory, as a token
 bucket of the same size: a burst of N messages, then N per period. A check
 costs a dictionary lookup instead of a cache round trip per frame; the price
@@ -14,7 +14,8 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
-from rest_framework.throttling import UserRateThrottle
+
+from b2bbank.throttling import UserRateThrottle
 
 SCOPE = "chat_send"
 
