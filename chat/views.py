@@ -16,6 +16,7 @@ from b2bbank.page_errors import report_domain_error
 from . import selectors, services
 from .api.serializers import person
 from .forms import MessageForm, StartForm
+from .rate_limit import ChatSendThrottle
 
 
 @role_required(Role.BUSINESS_OWNER, Role.BANKER)
@@ -38,6 +39,11 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
         report_domain_error(request, exc)
         raise  # report_domain_error raised Http404 already
     form = MessageForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid() and not ChatSendThrottle().allow_request(request, None):
+        # The same per-user budget as the API's message sends (chat/rate_limit.py).
+        form.add_error("body", "You are sending messages too fast. Wait a few seconds and send it again.")
+        status = 429
     if request.method == "POST" and form.is_valid():
         try:
             services.message_send(
@@ -63,7 +69,7 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
         "their_last_read": convo.last_read_of(other_id),
         "my_last_read": convo.last_read_of(viewer),
     }
-    return render(request, "chat/conversation.html", context)
+    return render(request, "chat/conversation.html", context, status=status)
 
 
 @role_required(Role.BUSINESS_OWNER)

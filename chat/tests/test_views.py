@@ -64,6 +64,23 @@ def test_conversation_form_post_sends_and_rerenders_errors(conversation: Any, ba
     assert "errorlist" in response.content.decode()
 
 
+def test_conversation_form_shares_the_send_rate_limit(conversation: Any, banker_x: Any) -> None:
+    from django.conf import settings
+    from django.test import override_settings
+
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "chat_send": "2/min"}
+    client = logged_in(banker_x)
+    url = reverse("chat:conversation", kwargs={"conversation_id": conversation.pk})
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
+        codes = [client.post(url, {"body": f"m{n}"}).status_code for n in range(3)]
+        assert codes == [302, 302, 429]
+        refused = client.post(url, {"body": "kept in the box"})
+        assert "sending messages too fast" in refused.content.decode()
+        assert "kept in the box" in refused.content.decode()  # what they typed is not lost
+        assert client.get(url).status_code == 200
+    assert Message.objects.count() == 2
+
+
 def test_start_opens_existing_or_new_conversation(owner_a: Any, banker_x: Any) -> None:
     client = logged_in(owner_a)
     first = client.post(reverse("chat:start"), {"banker": banker_x.pk})
