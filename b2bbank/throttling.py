@@ -36,7 +36,6 @@ class FixedWindowCounter(throttling.SimpleRateThrottle):
 
     duration: int
     num_requests: int
-    window_end: float = 0.0
 
     def allow_request(self, request: Any, view: Any) -> bool:
         if self.rate is None:
@@ -44,14 +43,13 @@ class FixedWindowCounter(throttling.SimpleRateThrottle):
         ident = self.get_cache_key(request, view)
         if ident is None:
             return True
-        now = self.timer()
-        window_start = int(now // self.duration) * self.duration
-        self.window_end = window_start + self.duration
+        window_start = int(self.timer() // self.duration) * self.duration
         count = count_in_window(self.cache, f"{ident}:{window_start}", self.duration + 1)
         return count <= self.num_requests
 
     def wait(self) -> float:
-        return max(0.0, self.window_end - self.timer())
+        """Seconds until the current window ends."""
+        return float(self.duration - self.timer() % self.duration)
 
 
 class AnonRateThrottle(throttling.AnonRateThrottle, FixedWindowCounter):

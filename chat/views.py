@@ -40,22 +40,23 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
         raise  # report_domain_error raised Http404 already
     form = MessageForm(request.POST or None)
     status = 200
-    if request.method == "POST" and form.is_valid() and not ChatSendThrottle().allow_request(request, None):
-        # The same per-user budget as the API's message sends (chat/rate_limit.py).
-        form.add_error("body", "You are sending messages too fast. Wait a few seconds and send it again.")
-        status = 429
     if request.method == "POST" and form.is_valid():
-        try:
-            services.message_send(
-                sender=request.user,
-                conversation_id=convo.pk,
-                body=form.cleaned_data["body"],
-                client_id=form.cleaned_data["client_id"],
-            )
-        except ValidationError as exc:
-            form.add_error("body", exc.messages)
+        if not ChatSendThrottle().allow_request(request, None):
+            # The same per-user budget as the API's message sends (chat/rate_limit.py).
+            form.add_error("body", "You are sending messages too fast. Wait a few seconds and send it again.")
+            status = 429
         else:
-            return redirect("chat:conversation", conversation_id=convo.pk)
+            try:
+                services.message_send(
+                    sender=request.user,
+                    conversation_id=convo.pk,
+                    body=form.cleaned_data["body"],
+                    client_id=form.cleaned_data["client_id"],
+                )
+            except ValidationError as exc:
+                form.add_error("body", exc.messages)
+            else:
+                return redirect("chat:conversation", conversation_id=convo.pk)
     messages, more = selectors.message_page(conversation=convo)
     messages.reverse()  # oldest at the top of the page
     viewer: int = request.user.pk  # type: ignore[assignment]

@@ -100,18 +100,6 @@ def _lends(amount: Decimal) -> Q:
     return Q(min_loan_amount__lte=amount) & (Q(max_loan_amount__isnull=True) | Q(max_loan_amount__gte=amount))
 
 
-def banker_search(*, params: SearchParams) -> QuerySet[BankerProfile]:
-    """Matching listed bankers in the requested order (unbounded; the API and
-    pages use `banker_search_page`, which bounds the work)."""
-    matches = banker_matches(params=params)
-    ordering = params.effective_ordering
-    if ordering == Ordering.RELEVANCE:
-        return matches.annotate(rank=SearchRank(F("search_document"), _text_query(params.q))).order_by(
-            "-rank", "-created_at", "-user_id"
-        )
-    return matches.order_by(*_ORDER_BY[ordering])
-
-
 def _window(params: SearchParams) -> tuple[QuerySet[Any, Any], tuple[str, ...]]:
     """The first SEARCH_CAP + 1 matches with their sort keys, and the ORDER BY that
     pages them: in the requested order, or for relevance the first the text index

@@ -37,6 +37,10 @@ def series(version: str) -> str:
     return ".".join(version.split(".")[:2])
 
 
+def numbers(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version))
+
+
 def audit(name: str, version: str) -> tuple[str, list[str]]:
     """(status, vulnerability ids): status is "ok", "vulnerable" or "unverified"."""
     with urllib.request.urlopen(PYPI.format(name=name), timeout=15) as response:  # noqa: S310 - fixed https URL
@@ -46,11 +50,7 @@ def audit(name: str, version: str) -> tuple[str, list[str]]:
         newer_patch = [
             release
             for release, files in project["releases"].items()
-            if files
-            and series(release) == series(version)
-            and release != version
-            and tuple(int(p) for p in re.findall(r"\d+", release))
-            > tuple(int(p) for p in re.findall(r"\d+", version))
+            if files and series(release) == series(version) and numbers(release) > numbers(version)
         ]
         note = f"latest is {latest}; newer in {series(version)}: {', '.join(newer_patch) or 'none'}"
         return "unverified", [note]

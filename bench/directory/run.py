@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -48,6 +47,8 @@ SERVER_ENV = {
 }
 os.environ.update(SERVER_ENV)
 sys.path.insert(0, str(ROOT))
+
+from tests.servers import free_port  # noqa: E402 - needs ROOT on the path
 
 
 def step(message: str) -> None:
@@ -118,12 +119,6 @@ def load() -> str:
     connection.close()
     step(f"query plans written to {out.relative_to(ROOT)}")
     return key
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_server(port: int) -> subprocess.Popen[bytes]:

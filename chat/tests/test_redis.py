@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -22,21 +21,10 @@ from websockets.sync.client import connect
 
 from b2bbank import realtime
 from chat.models import Message
+from tests.servers import free_port, listening, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS = ("127.0.0.1", 6379)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _redis_up() -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(1)
-        return sock.connect_ex(REDIS) == 0
+REDIS_PORT = 6379
 
 
 def _start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -47,21 +35,17 @@ def _start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"daphne exited with {process.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return process
-        time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("daphne did not start")
+    try:
+        wait_for_port(port, process)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process
 
 
 @pytest.fixture
 def two_servers(transactional_db: Any) -> Iterator[list[int]]:
-    if not _redis_up():
+    if not listening(REDIS_PORT):
         pytest.fail("Redis must run on 127.0.0.1:6379 for the multi-process test")
     env = {
         **os.environ,
@@ -70,7 +54,7 @@ def two_servers(transactional_db: Any) -> Iterator[list[int]]:
         "REDIS_URL": "redis://127.0.0.1:6379/6",
         "B2BBANK_CHANNEL_PREFIX": f"b2bbank-test-{uuid.uuid4().hex[:8]}",
     }
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     processes = [_start_daphne(port, env) for port in ports]
     try:
         yield ports
@@ -130,7 +114,7 @@ def test_message_sent_through_one_process_reaches_a_socket_on_the_other(
 DOWN = {
     "default": {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": [f"redis://127.0.0.1:{_free_port()}/0"]},  # nothing listens there
+        "CONFIG": {"hosts": [f"redis://127.0.0.1:{free_port()}/0"]},  # nothing listens there
     }
 }
 
