@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import astuple, replace
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -32,14 +34,19 @@ from .filters import SearchParams
 from .selectors import BankerPage, banker_search_page
 
 GENERATION_KEY = "directory:search:generation"
-ENTRY_PREFIX = "directory:search:page:"
+ENTRY_PREFIX = "directory:search:"
+
+T = TypeVar("T")
 
 
-def _entry_key(params: SearchParams) -> str:
+@lru_cache(maxsize=1024)
+def _entry_key(params: SearchParams, shape: str) -> str:
+    """Memoized per process: the same few searches repeat, and hashing them
+    cost as much as reading their entry. The bound keeps it small."""
     # Region matches case-insensitively, so "ca" and "CA" share an entry.
     normalized = astuple(replace(params, region=params.region.upper()))
     digest = hashlib.sha256(repr(normalized).encode()).hexdigest()
-    return ENTRY_PREFIX + digest
+    return f"{ENTRY_PREFIX}{shape}:{digest}"
 
 
 def _new_generation() -> str:
@@ -48,25 +55,37 @@ def _new_generation() -> str:
     return generation
 
 
-def cached_banker_search_page(*, params: SearchParams) -> BankerPage:
-    """`selectors.banker_search_page`, answered from the cache when the same
-    search was answered since the directory last changed. NotFound (a page past
-    the results) is not cached."""
+def cached_search(*, params: SearchParams, shape: str, build: Callable[[BankerPage], T]) -> T:
+    """`build(selectors.banker_search_page(params))`, answered from the cache
+    when the same search was answered since the directory last changed.
+
+    `shape` names what `build` makes of the page (the page view keeps the rows,
+    the API their rendered JSON), so each caller stores the form it serves and
+    a hit costs it no conversion. NotFound (a page past the results) is not cached."""
     timeout = settings.DIRECTORY_SEARCH_CACHE_SECONDS
     if timeout <= 0:
-        return banker_search_page(params=params)
-    key = _entry_key(params)
+        return build(banker_search_page(params=params))
+    key = _entry_key(params, shape)
     found: dict[str, Any] = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     entry = found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:
-        page: BankerPage = entry[1]
-        return page
-    page = banker_search_page(params=params)
+        value: T = entry[1]
+        return value
+    value = build(banker_search_page(params=params))
     if generation is None:
         # First search since the cache started (or lost the key): nothing older can be valid.
         generation = _new_generation()
-    cache.set(key, (generation, page), timeout)
+    cache.set(key, (generation, value), timeout)
+    return value
+
+
+def cached_banker_search_page(*, params: SearchParams) -> BankerPage:
+    """One page of results (`selectors.banker_search_page`), through the cache."""
+    return cached_search(params=params, shape="rows", build=_as_is)
+
+
+def _as_is(page: BankerPage) -> BankerPage:
     return page
 
 

@@ -3,16 +3,22 @@
 The list is built from plain rows (`selectors.LIST_FIELDS`) by `banker_list_item`,
 not by a serializer per row: at 50 rows a page DRF field machinery cost more than
 the query. `BankerListItemOutput` documents the same shape for the schema; a test
-keeps the two in step."""
+keeps the two in step.
+
+A page's results are rendered to JSON once, when the search runs, and cached in
+that form (`SearchAnswer`): a repeated search then costs no conversion at all."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rest_framework import serializers
+from rest_framework.renderers import JSONRenderer
 
 from accounts.choices import Availability, Industry, Product
 from accounts.models import BANKER_PROFILE_FIELDS, BankerProfile
+from directory.selectors import BankerPage
 
 
 def _money(value: Any) -> str | None:
@@ -34,6 +40,44 @@ def banker_list_item(row: dict[str, Any]) -> dict[str, Any]:
         "availability": row["availability"],
         "accepting_new_clients": row["accepting_new_clients"],
     }
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    """What the list API needs of a page of results, with the results as the
+    JSON the API's renderer makes of them."""
+
+    count: int
+    count_capped: bool
+    page: int
+    has_next: bool
+    has_previous: bool
+    results_json: bytes
+
+
+def search_answer(page: BankerPage) -> SearchAnswer:
+    return SearchAnswer(
+        count=page.count,
+        count_capped=page.count_capped,
+        page=page.page,
+        has_next=page.has_next,
+        has_previous=page.has_previous,
+        results_json=JSONRenderer().render([banker_list_item(row) for row in page.rows]),
+    )
+
+
+def search_answer_json(answer: SearchAnswer, *, next_url: str | None, previous_url: str | None) -> bytes:
+    """The list response body, {count, count_capped, next, previous, results},
+    as DRF's JSONRenderer would write it, around the already rendered results."""
+    head = JSONRenderer().render(
+        {
+            "count": answer.count,
+            "count_capped": answer.count_capped,
+            "next": next_url,
+            "previous": previous_url,
+        }
+    )
+    return head[:-1] + b',"results":' + answer.results_json + b"}"
 
 
 class BankerListItemOutput(serializers.Serializer):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
@@ -12,10 +13,10 @@ from rest_framework.views import APIView
 
 from directory.filters import Ordering, SearchParams, parse_search_query
 from directory.permissions import CanBrowseDirectory
-from directory.search_cache import cached_banker_search_page
+from directory.search_cache import cached_search
 from directory.selectors import banker_public_profile
 
-from .serializers import BankerDetailOutput, BankerPageOutput, banker_list_item
+from .serializers import BankerDetailOutput, BankerPageOutput, search_answer, search_answer_json
 
 SEARCH_PARAMETERS = [
     OpenApiParameter(
@@ -33,10 +34,7 @@ SEARCH_PARAMETERS = [
 ]
 
 
-def _page_link(request: Request, number: int | None) -> str | None:
-    if number is None:
-        return None
-    url = request.build_absolute_uri()
+def _page_link(url: str, number: int) -> str:
     return remove_query_param(url, "page") if number == 1 else replace_query_param(url, "page", number)
 
 
@@ -44,21 +42,20 @@ class BankerListApi(APIView):
     permission_classes = (CanBrowseDirectory,)
 
     @extend_schema(operation_id="bankers_list", parameters=SEARCH_PARAMETERS, responses=BankerPageOutput)
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         # The parsed query re-encoded: one canonical key per search, however it was spelled.
         params = parse_search_query(request.query_params.urlencode())
         if not isinstance(params, SearchParams):
             raise ValidationError({name: list(errors) for name, errors in params.items()})
-        page = cached_banker_search_page(params=params)
-        return Response(
-            {
-                "count": page.count,
-                "count_capped": page.count_capped,
-                "next": _page_link(request, page.page + 1 if page.has_next else None),
-                "previous": _page_link(request, page.page - 1 if page.has_previous else None),
-                "results": [banker_list_item(row) for row in page.rows],
-            }
+        answer = cached_search(params=params, shape="api", build=search_answer)
+        url = request.build_absolute_uri()
+        body = search_answer_json(
+            answer,
+            next_url=_page_link(url, answer.page + 1) if answer.has_next else None,
+            previous_url=_page_link(url, answer.page - 1) if answer.has_previous else None,
         )
+        # Already JSON: DRF's renderer (the only one the API offers) has nothing left to do.
+        return HttpResponse(body, content_type="application/json")
 
 
 class BankerDetailApi(APIView):

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from rest_framework.renderers import JSONRenderer
 
 from accounts import services
 from accounts.choices import VerificationStatus
@@ -148,12 +149,33 @@ def test_a_page_stored_before_the_change_commits_is_stale_after(
         search_cache.cached_banker_search_page(params=params)
 
 
-def test_the_page_and_the_api_share_the_cache(listed: Any, django_assert_num_queries: Any) -> None:
-    owner = OwnerFactory()
-    client_for(owner).get(URL, {"q": "orchard"})
+def test_the_page_caches_its_searches_too(listed: Any, django_assert_num_queries: Any) -> None:
     page_client = Client()
-    page_client.force_login(owner)
-    with django_assert_num_queries(3):  # session, user, the nav's unread count; the search is cached
-        response = page_client.get(reverse("directory:search"), {"q": "orchard"})
-    assert response.status_code == 200
-    assert "Rosalind" in response.content.decode()
+    page_client.force_login(OwnerFactory())
+    url = reverse("directory:search")
+    with django_assert_num_queries(4):  # session, user, the nav's unread count, the search
+        first = page_client.get(url, {"q": "orchard"})
+    with django_assert_num_queries(3):  # the search is cached
+        again = page_client.get(url, {"q": "orchard"})
+    assert first.status_code == again.status_code == 200
+    assert "Rosalind" in again.content.decode()
+
+
+@pytest.mark.parametrize("params", [{"q": "orchard"}, {"q": "orchard", "page_size": 1}, {"q": "nothingmatches"}])
+def test_a_cached_answer_is_the_same_bytes_as_a_fresh_one(
+    client: Any, listed: Any, settings: Any, params: dict[str, Any]
+) -> None:
+    """The API caches its results already rendered; what it sends from the cache
+    must be exactly what it sends without one."""
+    BankerFactory(first_name="Ángel", profile__bio="Orchard equipment, \"quoted\" </script>")
+    settings.DIRECTORY_SEARCH_CACHE_SECONDS = 0
+    fresh = client.get(URL, params)
+    settings.DIRECTORY_SEARCH_CACHE_SECONDS = 60
+    stored = client.get(URL, params)
+    cached = client.get(URL, params)
+    assert fresh.status_code == stored.status_code == cached.status_code == 200
+    assert fresh.content == stored.content == cached.content
+    assert fresh["Content-Type"] == cached["Content-Type"] == "application/json"
+    # ...and what DRF's own renderer writes for the same data (key order, separators, unicode).
+    assert cached.content == JSONRenderer().render(cached.json())
+    assert list(cached.json()) == ["count", "count_capped", "next", "previous", "results"]
