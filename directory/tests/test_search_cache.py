@@ -161,13 +161,15 @@ def test_the_page_caches_its_searches_too(listed: Any, django_assert_num_queries
     assert "Rosalind" in again.content.decode()
 
 
-@pytest.mark.parametrize("params", [{"q": "orchard"}, {"q": "orchard", "page_size": 1}, {"q": "nothingmatches"}])
+@pytest.mark.parametrize(
+    "params", [{"q": "orchard"}, {"q": "orchard", "page_size": 1}, {"q": "nothingmatches"}]
+)
 def test_a_cached_answer_is_the_same_bytes_as_a_fresh_one(
     client: Any, listed: Any, settings: Any, params: dict[str, Any]
 ) -> None:
     """The API caches its results already rendered; what it sends from the cache
     must be exactly what it sends without one."""
-    BankerFactory(first_name="Ángel", profile__bio="Orchard equipment, \"quoted\" </script>")
+    BankerFactory(first_name="Ángel", profile__bio='Orchard equipment, "quoted" </script>')
     settings.DIRECTORY_SEARCH_CACHE_SECONDS = 0
     fresh = client.get(URL, params)
     settings.DIRECTORY_SEARCH_CACHE_SECONDS = 60
