@@ -42,3 +42,28 @@ def test_unknown_revoked_expired_or_inactive_is_none(owner_a: Any) -> None:
     assert token_from_key(key=key) is not None
     services.token_revoke(token=token)
     assert token_from_key(key=key) is None
+
+
+def test_the_lookup_is_prepared_on_the_server_once_it_repeats(owner_a: Any) -> None:
+    """Settings bind parameters on the server and prepare repeated statements
+    (DJANGO_DB_PREPARE_THRESHOLD), so the lookup on every API call is planned once
+    per connection instead of each time."""
+    from django.conf import settings
+    from django.db import connection
+
+    threshold = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
+    assert settings.DATABASES["default"]["OPTIONS"]["server_side_binding"] is True
+    key, _ = services.token_create(request=RequestFactory().post("/"), email=owner_a.email, password=PASSWORD)
+
+    def prepared_lookups() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%t.key_hash = $1%"]
+            )
+            return int(cursor.fetchone()[0])
+
+    assert prepared_lookups() == 0
+    for _ in range(threshold + 1):
+        assert token_from_key(key=key) is not None
+    assert prepared_lookups() == 1
+    assert token_from_key(key=key + "x") is None  # the prepared statement still answers by its parameters

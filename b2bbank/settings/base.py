@@ -95,10 +95,19 @@ if env.str("DATABASE_URL", default=""):
 # set DJANGO_DB_POOL=1 to use psycopg's pool instead (see docs/deploy.md).
 DB_CONN_MAX_AGE = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DB_POOL = env.bool("DJANGO_DB_POOL", default=False)
+# Statements a connection has run this many times are prepared on the server
+# (psycopg), so PostgreSQL stops parsing and planning the bearer-token lookup,
+# the session read and the search on every request; 0 turns it off (e.g. behind
+# a PgBouncer older than 1.21 in transaction mode). docs/performance.md, docs/deploy.md.
+DB_PREPARE_THRESHOLD = env.int("DJANGO_DB_PREPARE_THRESHOLD", default=5)
 
 
 def configure_database(db: dict) -> dict:
     db.setdefault("OPTIONS", {})
+    if DB_PREPARE_THRESHOLD > 0:
+        # Preparing needs parameters bound by the server, not interpolated by psycopg.
+        db["OPTIONS"]["server_side_binding"] = True
+        db["OPTIONS"]["prepare_threshold"] = DB_PREPARE_THRESHOLD
     if DB_POOL:
         db["CONN_MAX_AGE"] = 0
         db["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 10, "timeout": 10}
