@@ -8,7 +8,7 @@ Redis is back, rather than answering 500."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any
 
@@ -71,16 +71,34 @@ class ResilientRedisCache(RedisCache):
     delete_many = _degrade(lambda *a, **k: None)(RedisCache.delete_many)
     incr = _degrade(lambda key, delta=1, version=None: delta)(RedisCache.incr)
 
-    @_degrade(lambda key, timeout, version=None: 1)
     def incr_window(self, key: str, timeout: int, version: int | None = None) -> int:
         """Add one to a counter that starts at 0 and expires `timeout` seconds
         after it was created, in one round trip (Django's `add` then `incr` take
         three). Redis down: 1, i.e. rate limits relax rather than fail."""
-        key = self.make_and_validate_key(key, version=version)
-        client = self._cache.get_client(key, write=True)  # type: ignore[attr-defined] # Django's, unstubbed
+        count, _ = self.incr_window_get_many(key, timeout, (), version=version)
+        return count
+
+    @_degrade(lambda key, timeout, read, version=None: (1, {}))
+    def incr_window_get_many(
+        self, key: str, timeout: int, read: Sequence[str], version: int | None = None
+    ) -> tuple[int, dict[str, Any]]:
+        """`incr_window(key, timeout)` and `get_many(read)`, sent together: a
+        throttled request that also reads the cache waits for Redis once.
+        Redis down: (1, {}), a relaxed count and nothing found."""
+        counter = self.make_and_validate_key(key, version=version)
+        client = self._cache.get_client(counter, write=True)  # type: ignore[attr-defined] # Django's, unstubbed
         pipeline = client.pipeline(transaction=False)
-        pipeline.set(key, 0, ex=timeout, nx=True)
-        pipeline.incr(key)
-        return int(pipeline.execute()[1])
+        pipeline.set(counter, 0, ex=timeout, nx=True)
+        pipeline.incr(counter)
+        if read:
+            pipeline.mget([self.make_and_validate_key(name, version=version) for name in read])
+        replies = pipeline.execute()
+        loads = self._cache._serializer.loads  # type: ignore[attr-defined] # Django's, unstubbed
+        found = (
+            {name: loads(value) for name, value in zip(read, replies[2], strict=True) if value is not None}
+            if read
+            else {}
+        )
+        return int(replies[1]), found
 
     clear = _degrade(lambda *a, **k: False)(RedisCache.clear)

@@ -7,26 +7,56 @@ write back a list that misses the other's entry. Here a request is one
 `incr` of a counter that expires with its window (a fixed window: a client can
 send up to twice the rate across a window boundary, which these limits
 tolerate). The rates, scopes and cache keys are DRF's; `Retry-After` says when
-the window ends."""
+the window ends.
+
+A view that reads the cache on every request can have that read sent with the
+count, so the request waits for Redis once: it names the keys in
+`throttle_cache_reads(request)` (called after authentication and permissions,
+when the throttle runs) and finds the values with `cache_reads_found(request)`,
+which is None when no throttle ran the reads (throttling off for the request):
+the view then reads them itself."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rest_framework import throttling
 
+_READS_FOUND = "_throttle_cache_reads_found"
 
-def count_in_window(cache: Any, key: str, timeout: int) -> int:
-    """This request's number in the window: one round trip on Redis
-    (`ResilientRedisCache.incr_window`), `add`/`incr` on other caches."""
-    if hasattr(cache, "incr_window"):
-        return int(cache.incr_window(key, timeout))
+
+def count_in_window(
+    cache: Any, key: str, timeout: int, read: Sequence[str] = ()
+) -> tuple[int, dict[str, Any]]:
+    """This request's number in the window, and the cache values of `read`: one
+    round trip on Redis (`ResilientRedisCache.incr_window_get_many`),
+    `add`/`incr`/`get_many` on other caches."""
+    if hasattr(cache, "incr_window_get_many"):
+        count, found = cache.incr_window_get_many(key, timeout, read)
+        return int(count), found
+    found = cache.get_many(read) if read else {}
     try:
-        return int(cache.incr(key))
+        return int(cache.incr(key)), found
     except ValueError:  # the window's first request
         if cache.add(key, 1, timeout):
-            return 1
-        return int(cache.incr(key))  # another request started the window meanwhile
+            return 1, found
+        return int(cache.incr(key)), found  # another request started the window meanwhile
+
+
+def cache_reads_found(request: Any) -> dict[str, Any] | None:
+    """The values a throttle read for the view's `throttle_cache_reads`, or None
+    if no throttle read them."""
+    found: dict[str, Any] | None = getattr(request, _READS_FOUND, None)
+    return found
+
+
+def _reads_for(request: Any, view: Any) -> Sequence[str]:
+    """The view's keys, for the first counter of the request only."""
+    wanted = getattr(view, "throttle_cache_reads", None)
+    if wanted is None or cache_reads_found(request) is not None:
+        return ()
+    return list(wanted(request))
 
 
 class FixedWindowCounter(throttling.SimpleRateThrottle):
@@ -44,7 +74,10 @@ class FixedWindowCounter(throttling.SimpleRateThrottle):
         if ident is None:
             return True
         window_start = int(self.timer() // self.duration) * self.duration
-        count = count_in_window(self.cache, f"{ident}:{window_start}", self.duration + 1)
+        read = _reads_for(request, view)
+        count, found = count_in_window(self.cache, f"{ident}:{window_start}", self.duration + 1, read)
+        if read:
+            setattr(request, _READS_FOUND, found)
         return count <= self.num_requests
 
     def wait(self) -> float:

@@ -55,18 +55,35 @@ def _new_generation() -> str:
     return generation
 
 
-def cached_search(*, params: SearchParams, shape: str, build: Callable[[BankerPage], T]) -> T:
+def cache_keys(*, params: SearchParams, shape: str) -> list[str]:
+    """What `cached_search` reads from the cache, for a caller that reads them
+    along with something else (the API reads them with its throttle's count)."""
+    if settings.DIRECTORY_SEARCH_CACHE_SECONDS <= 0:
+        return []
+    return [GENERATION_KEY, _entry_key(params, shape)]
+
+
+def cached_search(
+    *,
+    params: SearchParams,
+    shape: str,
+    build: Callable[[BankerPage], T],
+    found: dict[str, Any] | None = None,
+) -> T:
     """`build(selectors.banker_search_page(params))`, answered from the cache
     when the same search was answered since the directory last changed.
 
     `shape` names what `build` makes of the page (the page view keeps the rows,
     the API their rendered JSON), so each caller stores the form it serves and
-    a hit costs it no conversion. NotFound (a page past the results) is not cached."""
+    a hit costs it no conversion. `found`: what the caller already read of
+    `cache_keys` (None: read them here). NotFound (a page past the results) is
+    not cached."""
     timeout = settings.DIRECTORY_SEARCH_CACHE_SECONDS
     if timeout <= 0:
         return build(banker_search_page(params=params))
     key = _entry_key(params, shape)
-    found: dict[str, Any] = cache.get_many([GENERATION_KEY, key])
+    if found is None:
+        found = cache.get_many([GENERATION_KEY, key])
     generation = found.get(GENERATION_KEY)
     entry = found.get(key)
     if generation is not None and entry is not None and entry[0] == generation:

@@ -98,3 +98,51 @@ def test_the_redis_counter_relaxes_when_redis_is_down() -> None:
 
     dead = ResilientRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
     assert dead.incr_window("throttle-test", 5) == 1
+
+
+def test_the_redis_counter_reads_other_keys_in_the_same_round_trip() -> None:
+    from b2bbank.resilient_cache import ResilientRedisCache
+
+    redis_cache = ResilientRedisCache("redis://127.0.0.1:6379/7", {})
+    redis_cache.delete_many(["throttle-test", "read-a", "read-b"])
+    redis_cache.set("read-a", {"answer": 42})
+    pipeline_class = type(redis_cache._cache.get_client(write=True).pipeline())
+    original = pipeline_class.execute
+    executed: list[int] = []
+
+    def counting_execute(self: Any, *args: Any, **kwargs: Any) -> Any:
+        executed.append(len(self.command_stack))
+        return original(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline_class, "execute", counting_execute)
+        first = redis_cache.incr_window_get_many("throttle-test", 5, ["read-a", "read-b"])
+        second = redis_cache.incr_window_get_many("throttle-test", 5, [])
+    assert first == (1, {"read-a": {"answer": 42}})  # a missing key is absent, as in get_many
+    assert second == (2, {})
+    assert executed == [3, 2]  # SET NX + INCR + MGET together; no MGET when nothing is read
+    redis_cache.delete_many(["throttle-test", "read-a"])
+
+
+def test_a_dead_redis_relaxes_the_count_and_finds_nothing() -> None:
+    from b2bbank.resilient_cache import ResilientRedisCache
+
+    dead = ResilientRedisCache("redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}})
+    assert dead.incr_window_get_many("throttle-test", 5, ["read-a"]) == (1, {})
+
+
+def test_a_view_can_read_the_cache_with_the_count(owner_a: Any) -> None:
+    """The view names keys in throttle_cache_reads; the first counter of the
+    request reads them (here on the test cache, without incr_window_get_many)."""
+    from django.core.cache import cache
+
+    cache.set("wanted", "value")
+    view = type("View", (), {"throttle_cache_reads": lambda self, request: ["wanted", "absent"]})()
+    request = APIRequestFactory().get("/")
+    request.user = owner_a
+    assert throttling.cache_reads_found(request) is None
+    assert throttling.UserRateThrottle().allow_request(request, view)
+    assert throttling.cache_reads_found(request) == {"wanted": "value"}
+    cache.set("wanted", "changed")
+    assert throttling.UserRateThrottle().allow_request(request, view)  # a second counter reads nothing more
+    assert throttling.cache_reads_found(request) == {"wanted": "value"}

@@ -11,9 +11,10 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from b2bbank.throttling import cache_reads_found
 from directory.filters import Ordering, SearchParams, parse_search_query
 from directory.permissions import CanBrowseDirectory
-from directory.search_cache import cached_search
+from directory.search_cache import cache_keys, cached_search
 from directory.selectors import banker_public_profile
 
 from .serializers import BankerDetailOutput, BankerPageOutput, search_answer, search_answer_json
@@ -34,6 +35,10 @@ SEARCH_PARAMETERS = [
 ]
 
 
+# The cache entries' shape: the page's rendered results (serializers.SearchAnswer).
+ANSWER = "api"
+
+
 def _page_link(url: str, number: int) -> str:
     return remove_query_param(url, "page") if number == 1 else replace_query_param(url, "page", number)
 
@@ -41,13 +46,21 @@ def _page_link(url: str, number: int) -> str:
 class BankerListApi(APIView):
     permission_classes = (CanBrowseDirectory,)
 
+    def throttle_cache_reads(self, request: Request) -> list[str]:
+        """The cached answer's keys: the user's throttle reads them in the same
+        round trip to Redis as its count (b2bbank.throttling)."""
+        params = parse_search_query(request.query_params.urlencode())
+        return cache_keys(params=params, shape=ANSWER) if isinstance(params, SearchParams) else []
+
     @extend_schema(operation_id="bankers_list", parameters=SEARCH_PARAMETERS, responses=BankerPageOutput)
     def get(self, request: Request) -> HttpResponse:
-        # The parsed query re-encoded: one canonical key per search, however it was spelled.
+        # Memoized per query string (directory.filters), so throttle_cache_reads' parse is not repeated.
         params = parse_search_query(request.query_params.urlencode())
         if not isinstance(params, SearchParams):
             raise ValidationError({name: list(errors) for name, errors in params.items()})
-        answer = cached_search(params=params, shape="api", build=search_answer)
+        answer = cached_search(
+            params=params, shape=ANSWER, build=search_answer, found=cache_reads_found(request)
+        )
         url = request.build_absolute_uri()
         body = search_answer_json(
             answer,

@@ -181,3 +181,64 @@ def test_a_cached_answer_is_the_same_bytes_as_a_fresh_one(
     # ...and what DRF's own renderer writes for the same data (key order, separators, unicode).
     assert cached.content == JSONRenderer().render(cached.json())
     assert list(cached.json()) == ["count", "count_capped", "next", "previous", "results"]
+
+
+@pytest.fixture
+def redis_round_trips(settings: Any) -> Any:
+    """The production cache (Redis db 7, flushed) and a list that records each
+    round trip to it: a pipeline's commands, or a single command."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "b2bbank.resilient_cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/7",
+        }
+    }
+    from django.core.cache import cache
+
+    client = cache._cache.get_client(write=True)
+    client.flushdb()
+    trips: list[list[str]] = []
+    pipeline_class, client_class = type(client.pipeline()), type(client)
+    execute, execute_command = pipeline_class.execute, client_class.execute_command
+
+    def pipeline_trip(self: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append([str(command[0][0]) for command in self.command_stack])
+        return execute(self, *args, **kwargs)
+
+    def single_trip(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(self, pipeline_class):
+            trips.append([str(args[0])])
+        return execute_command(self, *args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline_class, "execute", pipeline_trip)
+        patch.setattr(client_class, "execute_command", single_trip)
+        yield trips
+    client.flushdb()
+
+
+def test_a_cached_api_search_waits_for_redis_once(
+    client: Any, listed: Any, redis_round_trips: list[list[str]], django_assert_num_queries: Any
+) -> None:
+    """The answer is read in the throttle's round trip (throttle_cache_reads)."""
+    first = client.get(URL, {"q": "orchard"})
+    redis_round_trips.clear()
+    with django_assert_num_queries(0):
+        again = client.get(URL, {"q": "orchard"})
+    assert again.content == first.content
+    assert redis_round_trips == [["SET", "INCRBY", "MGET"]]
+
+
+def test_without_a_throttle_the_api_reads_the_cache_itself(
+    client: Any, listed: Any, redis_round_trips: list[list[str]], django_assert_num_queries: Any
+) -> None:
+    from directory.api.views import BankerListApi
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BankerListApi, "throttle_classes", ())
+        first = client.get(URL, {"q": "orchard"})
+        redis_round_trips.clear()
+        with django_assert_num_queries(0):
+            again = client.get(URL, {"q": "orchard"})
+    assert again.content == first.content
+    assert redis_round_trips == [["MGET"]]
