@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    # naturaltime: "now", "20 seconds ago", "3 hours ago" where timesince said "0 minutes".
+    "django.contrib.humanize",
     "rest_framework",
     "django_filters",
     "drf_spectacular",

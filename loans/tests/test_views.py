@@ -287,3 +287,16 @@ def test_viewing_an_application_reads_its_notifications(owner_a: Any, banker_x: 
     assert '<span class="nav-count" aria-label="1 unread">1</span>' in response.content.decode()
     unread = Notification.objects.filter(recipient=owner_a, read_at__isnull=True)
     assert list(unread.values_list("link", flat=True)) == [reverse("loans:detail", args=[other.pk])]
+
+
+def test_pipeline_says_how_long_ago_in_words_down_to_now(banker_x: Any) -> None:
+    """A just-closed application reads "now", not "0 minutes ago"."""
+    ApplicationFactory(banker=banker_x, status=Status.WITHDRAWN)
+    waiting = ApplicationFactory(banker=banker_x, status=Status.SUBMITTED)
+    LoanApplication.objects.filter(pk=waiting.pk).update(
+        status_changed_at=timezone.now() - timedelta(hours=3)
+    )
+    body = client_for(banker_x).get(reverse("loans:pipeline")).content.decode()
+    assert "0 minutes" not in body
+    assert ">now</time>" in body or "seconds ago</time>" in body or "a second ago</time>" in body
+    assert ">3\xa0hours ago</time>" in body  # humanize keeps the number and its unit together
