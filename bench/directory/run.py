@@ -252,7 +252,7 @@ def render(runs: dict[tuple[str, int], list[dict[str, float]]]) -> str:
         errors = sum(m["non_2xx"] + m["socket_errors"] for m in measured)
         lines.append(
             f"| {kind} | {concurrency} | {r['rps']:,.0f} | {low:,.0f}-{high:,.0f} | {r['p50_us'] / 1000:.2f} | "
-            f"{r['p95_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | {ratio:.0%} | {errors} |"
+            f"{r['p95_us'] / 1000:.2f} | {r['p99_us'] / 1000:.2f} | {ratio:.1%} | {errors} |"
         )
     return "\n".join(lines)
 
