@@ -13,6 +13,7 @@ from rest_framework.test import APIRequestFactory
 from b2bbank import throttling
 from conftest import client_for
 from tests.concurrency import run_concurrently
+from tests.redis_trips import recording_round_trips
 
 pytestmark = pytest.mark.django_db
 
@@ -67,28 +68,10 @@ def test_the_redis_counter_takes_one_round_trip_and_expires() -> None:
     redis_cache = ResilientRedisCache("redis://127.0.0.1:6379/7", {})
     redis_cache.delete("throttle-test")
     client = redis_cache._cache.get_client(write=True)
-    sent: list[Any] = []
-    original = type(client).execute_command
-
-    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(args[0])
-        return original(self, *args, **kwargs)
-
-    pipeline_class = type(client.pipeline())
-    calls_before = pipeline_class.execute
-    executed: list[int] = []
-
-    def counting_execute(self: Any, *args: Any, **kwargs: Any) -> Any:
-        executed.append(len(self.command_stack))
-        return calls_before(self, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline_class, "execute", counting_execute)
-        patch.setattr(type(client), "execute_command", counting)
+    with recording_round_trips(client) as trips:
         counts = [redis_cache.incr_window("throttle-test", 5) for _ in range(3)]
     assert counts == [1, 2, 3]
-    assert executed == [2, 2, 2]  # SET NX + INCR, sent together
-    assert sent == []  # nothing outside the pipelines
+    assert trips == [["SET", "INCRBY"]] * 3  # SET NX + INCR, sent together; nothing outside the pipelines
     assert 0 < client.ttl(redis_cache.make_and_validate_key("throttle-test")) <= 5
     redis_cache.delete("throttle-test")
 
@@ -106,21 +89,12 @@ def test_the_redis_counter_reads_other_keys_in_the_same_round_trip() -> None:
     redis_cache = ResilientRedisCache("redis://127.0.0.1:6379/7", {})
     redis_cache.delete_many(["throttle-test", "read-a", "read-b"])
     redis_cache.set("read-a", {"answer": 42})
-    pipeline_class = type(redis_cache._cache.get_client(write=True).pipeline())
-    original = pipeline_class.execute
-    executed: list[int] = []
-
-    def counting_execute(self: Any, *args: Any, **kwargs: Any) -> Any:
-        executed.append(len(self.command_stack))
-        return original(self, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline_class, "execute", counting_execute)
+    with recording_round_trips(redis_cache._cache.get_client(write=True)) as trips:
         first = redis_cache.incr_window_get_many("throttle-test", 5, ["read-a", "read-b"])
         second = redis_cache.incr_window_get_many("throttle-test", 5, [])
     assert first == (1, {"read-a": {"answer": 42}})  # a missing key is absent, as in get_many
     assert second == (2, {})
-    assert executed == [3, 2]  # SET NX + INCR + MGET together; no MGET when nothing is read
+    assert trips == [["SET", "INCRBY", "MGET"], ["SET", "INCRBY"]]  # together; no MGET when nothing is read
     redis_cache.delete_many(["throttle-test", "read-a"])
 
 

@@ -153,16 +153,19 @@ def test_send_limiter_refills_over_time() -> None:
     assert limiter.allow(1, now=31.0)
 
 
-def expire_soon(client: Client, seconds_left: float) -> None:
+def session_expiring_in(user: Any, seconds_left: float, monkeypatch: pytest.MonkeyPatch) -> Client:
+    """A signed-in client whose session goes idle-expired in `seconds_left`,
+    with sockets rechecking their session every 0.1 s."""
+    monkeypatch.setattr("chat.consumers.SESSION_CHECK_SLACK", 0.1)
+    client = session_client(user)
     session = client.session
     session[LAST_SEEN] = time.time() - settings.SESSION_IDLE_TIMEOUT.total_seconds() + seconds_left
     session.save()
+    return client
 
 
 def test_socket_closes_when_its_session_expires(owner_a: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("chat.consumers.SESSION_CHECK_SLACK", 0.1)
-    client = session_client(owner_a)
-    expire_soon(client, 0.5)
+    client = session_expiring_in(owner_a, 0.5, monkeypatch)
 
     async def scenario(sockets: Sockets) -> None:
         socket = await sockets.connect(await socket_for(client=client))
@@ -175,9 +178,7 @@ def test_socket_closes_when_its_session_expires(owner_a: Any, monkeypatch: pytes
 def test_socket_closes_when_its_session_was_logged_out_elsewhere(
     owner_a: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("chat.consumers.SESSION_CHECK_SLACK", 0.1)
-    client = session_client(owner_a)
-    expire_soon(client, 0.5)
+    client = session_expiring_in(owner_a, 0.5, monkeypatch)
 
     async def scenario(sockets: Sockets) -> None:
         socket = await sockets.connect(await socket_for(client=client))
@@ -191,9 +192,7 @@ def test_socket_closes_when_its_session_was_logged_out_elsewhere(
 def test_socket_activity_keeps_its_session_alive(
     owner_a: Any, conversation: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("chat.consumers.SESSION_CHECK_SLACK", 0.1)
-    client = session_client(owner_a)
-    expire_soon(client, 0.5)
+    client = session_expiring_in(owner_a, 0.5, monkeypatch)
 
     async def scenario(sockets: Sockets) -> None:
         socket = await sockets.connect(await socket_for(client=client))
@@ -212,9 +211,7 @@ def test_ticket_socket_is_not_closed_by_an_unrelated_session_cookie(
 ) -> None:
     from chat import services
 
-    monkeypatch.setattr("chat.consumers.SESSION_CHECK_SLACK", 0.1)
-    other = session_client(owner_b)
-    expire_soon(other, 0.3)
+    other = session_expiring_in(owner_b, 0.3, monkeypatch)
     key, _ = services.ticket_issue(user=owner_a)
 
     async def scenario(sockets: Sockets) -> None:

@@ -18,6 +18,7 @@ from accounts.tests.factories import BankerFactory, OwnerFactory
 from conftest import client_for
 from directory import search_cache
 from directory.filters import SearchParams
+from tests.redis_trips import recording_round_trips
 
 pytestmark = pytest.mark.django_db
 URL = reverse("api:banker-list")
@@ -197,22 +198,7 @@ def redis_round_trips(settings: Any) -> Any:
 
     client = cache._cache.get_client(write=True)
     client.flushdb()
-    trips: list[list[str]] = []
-    pipeline_class, client_class = type(client.pipeline()), type(client)
-    execute, execute_command = pipeline_class.execute, client_class.execute_command
-
-    def pipeline_trip(self: Any, *args: Any, **kwargs: Any) -> Any:
-        trips.append([str(command[0][0]) for command in self.command_stack])
-        return execute(self, *args, **kwargs)
-
-    def single_trip(self: Any, *args: Any, **kwargs: Any) -> Any:
-        if not isinstance(self, pipeline_class):
-            trips.append([str(args[0])])
-        return execute_command(self, *args, **kwargs)
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline_class, "execute", pipeline_trip)
-        patch.setattr(client_class, "execute_command", single_trip)
+    with recording_round_trips(client) as trips:
         yield trips
     client.flushdb()
 

@@ -10,10 +10,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.tests.factories import PASSWORD, BankerFactory, OwnerFactory
+from accounts.tests.factories import BankerFactory, OwnerFactory
 from chat import services
 from chat.models import Message
 from tests.browser.conftest import screenshot
+from tests.browser.steps import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +24,6 @@ HISTORY = [
     "Uploading them now.",
     "Got them, reviewing this afternoon.",
 ]
-
-
-def log_in(page: Any, email: str, home: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Email").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{home}")
 
 
 def test_owner_and_banker_chat_live(new_page: Any) -> None:
@@ -54,8 +47,8 @@ def test_owner_and_banker_chat_live(new_page: Any) -> None:
 
     owner_page = new_page()
     banker_page = new_page()
-    log_in(owner_page, owner.email, "/owner/")
-    log_in(banker_page, banker.email, "/banker/")
+    log_in(owner_page, owner.email, lands_on="/owner/")
+    log_in(banker_page, banker.email, lands_on="/banker/")
     url = f"/messages/{convo.pk}/"
     owner_page.goto(url)
     banker_page.goto(url)
@@ -145,7 +138,7 @@ def test_conversation_fits_a_phone(new_page: Any) -> None:
     convo, _ = services.conversation_start(owner=owner, banker_id=banker.pk, message=HISTORY[0])
     services.message_send(sender=banker, conversation_id=convo.pk, body=HISTORY[1] * 3)
     page = new_page(viewport={"width": 390, "height": 844})
-    log_in(page, owner.email, "/owner/")
+    log_in(page, owner.email, lands_on="/owner/")
     page.goto(f"/messages/{convo.pk}/")
     page.locator(".chat-status-live").wait_for()
     screenshot(page, "chat-owner-phone")

@@ -9,6 +9,7 @@ import pytest
 
 from accounts.tests.factories import PASSWORD, StaffFactory
 from tests.browser.conftest import screenshot
+from tests.browser.steps import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -95,10 +96,7 @@ def test_every_signed_in_page_runs_without_csp_violations(new_page: Any) -> None
     for email, pages in urls.items():
         page = new_page()
         violations = collect_csp_violations(page)
-        page.goto("/login/")
-        page.get_by_label("Email").fill(email)
-        page.locator("#id_password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
+        log_in(page, email)
         for url in pages:
             response = page.goto(url)
             assert response is not None
@@ -114,11 +112,7 @@ def test_the_nav_folds_behind_a_menu_button_on_a_phone(new_page: Any) -> None:
     notification_create(recipient=owner, kind="test", title="Hello", body="Something happened.", email=False)
     page = new_page(viewport={"width": 390, "height": 844})
     violations = collect_csp_violations(page)
-    page.goto("/login/")
-    page.get_by_label("Email").fill(owner.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/owner/")
+    log_in(page, owner.email, lands_on="/owner/")
     menu = page.get_by_role("button", name="Menu")
     links = page.get_by_role("navigation", name="Main")
     assert menu.is_visible()
@@ -141,11 +135,7 @@ def test_the_nav_folds_behind_a_menu_button_on_a_phone(new_page: Any) -> None:
     assert menu.get_attribute("aria-expanded") == "false"
     assert not page.get_by_role("navigation", name="Main").is_visible()
     desktop = new_page()
-    desktop.goto("/login/")
-    desktop.get_by_label("Email").fill(owner.email)
-    desktop.locator("#id_password").fill(PASSWORD)
-    desktop.get_by_role("button", name="Log in").click()
-    desktop.wait_for_url("**/owner/")
+    log_in(desktop, owner.email, lands_on="/owner/")
     assert not desktop.get_by_role("button", name="Menu").is_visible()
     assert (
         desktop.get_by_role("navigation", name="Main").get_by_role("link", name="Find a banker").is_visible()

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from accounts.choices import Availability, Industry, Product, VerificationStatus
-from accounts.tests.factories import PASSWORD, BankerFactory, OwnerFactory
+from accounts.tests.factories import BankerFactory, OwnerFactory
 from tests.browser.conftest import screenshot
+from tests.browser.steps import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -64,11 +65,7 @@ def test_owner_searches_with_filters_and_opens_a_profile(new_page: Any) -> None:
     )
 
     page = new_page()
-    page.goto("/login/")
-    page.get_by_label("Email").fill(owner.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/owner/")
+    log_in(page, owner.email, lands_on="/owner/")
     page.get_by_role("link", name="Find a banker").first.click()
     page.wait_for_url("**/bankers/")
 
@@ -100,11 +97,7 @@ def test_directory_fits_a_phone(new_page: Any) -> None:
     owner = OwnerFactory(email="phone@owner.example")
     BankerFactory(first_name="Daniel", last_name="Okafor")
     page = new_page(viewport={"width": 390, "height": 844})
-    page.goto("/login/")
-    page.get_by_label("Email").fill(owner.email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/owner/")
+    log_in(page, owner.email, lands_on="/owner/")
     page.goto("/bankers/?q=&amount=abc")
     assert page.get_by_text("Enter a number.").is_visible()
     assert page.get_by_label("Loan amount (USD)").input_value() == "abc"

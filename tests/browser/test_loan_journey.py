@@ -8,21 +8,14 @@ from typing import Any
 
 import pytest
 
-from accounts.tests.factories import PASSWORD, BankerFactory, OwnerFactory
+from accounts.tests.factories import BankerFactory, OwnerFactory
 from loans import services
 from loans.models import LoanApplication, Status
 from loans.tests.factories import ApplicationFactory
 from tests.browser.conftest import screenshot
+from tests.browser.steps import log_in
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page: Any, email: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Email").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/owner/" if "owner" in email else "**/banker/")
 
 
 def push_status_frame(page: Any, application: LoanApplication) -> None:
@@ -48,7 +41,7 @@ def test_owner_applies_banker_requests_info_and_approves(new_page: Any) -> None:
         profile__institution="Harbor Bank",
     )
     owner = new_page()
-    log_in(owner, owner_user.email)
+    log_in(owner, owner_user.email, lands_on="/owner/")
     owner.goto(f"/applications/new/?banker={banker_user.pk}")
     assert (
         owner.get_by_role("region", name="The banker you are applying to")
@@ -82,7 +75,7 @@ def test_owner_applies_banker_requests_info_and_approves(new_page: Any) -> None:
         )
 
     banker = new_page()
-    log_in(banker, banker_user.email)
+    log_in(banker, banker_user.email, lands_on="/banker/")
     banker.get_by_role("link", name="Pipeline", exact=True).first.click()
     banker.wait_for_url("**/pipeline/")
     assert banker.get_by_role("link", name=application.reference).is_visible()
@@ -159,7 +152,7 @@ def test_application_pages_fit_a_phone(new_page: Any) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    log_in(page, owner_user.email)
+    log_in(page, owner_user.email, lands_on="/owner/")
     for path, name in (
         ("/applications/new/", "loans-phone-new"),
         ("/applications/", "loans-phone-list"),

@@ -8,21 +8,15 @@ import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.tests.factories import PASSWORD, OwnerFactory
+from accounts.tests.factories import OwnerFactory
 from tests.browser.conftest import screenshot
+from tests.browser.steps import log_in
 
 pytestmark = pytest.mark.browser
 
 
 def code_for(device: TOTPDevice) -> str:
     return str(TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).token()).zfill(6)
-
-
-def log_in(page: Any, email: str) -> None:
-    page.goto("/login/")
-    page.get_by_label("Email").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_owner_enables_2fa_and_signs_in_with_a_recovery_code(new_page: Any) -> None:
