@@ -6,5 +6,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        # Imported for their receivers: directory listing announcements, the login receiver.
-        from . import listing_events, session_events  # noqa: F401
+        # Imported for their receivers: directory listing announcements, the login
+        # receiver, the token cache's own forgetting.
+        from . import listing_events, session_events, token_events  # noqa: F401

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .choices import VerificationStatus
 from .models import ApiToken, BankerProfile, User
+from .token_cache import token_cache
 
 
 def user_with_profile(*, user_id: int) -> User:
@@ -53,13 +54,28 @@ def _token_sql() -> tuple[str, list[str], list[str]]:
 
 def token_from_key(*, key: str) -> ApiToken | None:
     """The live token with this key, its (active) user loaded; None otherwise.
-    Same rules as `ApiToken.objects.live()` with `user__is_active`."""
+    Same rules as `ApiToken.objects.live()` with `user__is_active`. A token this
+    process read recently comes from `token_cache`, which PostgreSQL tells of
+    every change to users and tokens as it commits."""
     sql, user_fields, token_fields = _token_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [ApiToken.hash_key(key), timezone.now()])
-        row = cursor.fetchone()
+    key_hash = ApiToken.hash_key(key)
+    now = timezone.now()
+    row = token_cache.row(key_hash, now=now)
     if row is None:
-        return None
+        generation = token_cache.generation()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [key_hash, now])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        token_cache.remember(
+            key_hash,
+            user_id=row[user_fields.index("id")],
+            row=row,
+            expires_at=row[len(user_fields) + token_fields.index("expires_at")],
+            generation=generation,
+        )
+    # New instances every time: a request may change its user, the next must not see it.
     user = User.from_db(connection.alias, user_fields, row[: len(user_fields)])
     token = ApiToken.from_db(connection.alias, token_fields, row[len(user_fields) :])
     token.user = user

@@ -44,13 +44,13 @@ def test_unknown_revoked_expired_or_inactive_is_none(owner_a: Any) -> None:
     assert token_from_key(key=key) is None
 
 
-def test_the_lookup_is_prepared_on_the_server_once_it_repeats(owner_a: Any) -> None:
+def test_the_lookup_is_prepared_on_the_server_once_it_repeats(owner_a: Any, settings: Any) -> None:
     """Settings bind parameters on the server and prepare repeated statements
     (DJANGO_DB_PREPARE_THRESHOLD), so the lookup on every API call is planned once
     per connection instead of each time."""
-    from django.conf import settings
     from django.db import connection
 
+    settings.B2BBANK_TOKEN_CACHE_SECONDS = 0  # every lookup reaches the database
     threshold = settings.DATABASES["default"]["OPTIONS"]["prepare_threshold"]
     assert settings.DATABASES["default"]["OPTIONS"]["server_side_binding"] is True
     key, _ = services.token_create(request=RequestFactory().post("/"), email=owner_a.email, password=PASSWORD)

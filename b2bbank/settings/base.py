@@ -281,6 +281,11 @@ SPECTACULAR_SETTINGS = {
 }
 
 API_TOKEN_TTL_HOURS = env.int("B2BBANK_API_TOKEN_TTL_HOURS", default=12)
+# How long a process may answer a bearer token from memory (accounts.token_cache).
+# Revocation stays immediate: PostgreSQL notifies every process as a change commits.
+# 0 reads every token from the database (e.g. behind a transaction-mode pooler,
+# where LISTEN does not work).
+B2BBANK_TOKEN_CACHE_SECONDS = env.int("B2BBANK_TOKEN_CACHE_SECONDS", default=60)
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Absolute links in emails (notifications): the public address of the site.
