@@ -47,6 +47,13 @@ MAX_ENTRIES = 10_000
 LISTENER_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2, "keepalives_count": 3}
 
 
+def listener_settings(settings_dict: dict[str, Any]) -> dict[str, Any]:
+    """The database settings for the listener: a connection of its own, never one
+    from psycopg's pool (LISTEN would stay on it for whoever takes it next)."""
+    options = {name: value for name, value in settings_dict.get("OPTIONS", {}).items() if name != "pool"}
+    return {**settings_dict, "OPTIONS": {**options, **LISTENER_KEEPALIVES}}
+
+
 class TokenCache:
     """key hash -> the row `accounts.selectors.token_from_key` read for it."""
 
@@ -186,11 +193,7 @@ class TokenCache:
 
     def _listen(self) -> None:
         database = connections.create_connection(DEFAULT_DB_ALIAS)
-        # A connection of its own, never one from the pool: LISTEN would stay on it.
-        options = {
-            name: value for name, value in database.settings_dict.get("OPTIONS", {}).items() if name != "pool"
-        }
-        database.settings_dict = {**database.settings_dict, "OPTIONS": {**options, **LISTENER_KEEPALIVES}}
+        database.settings_dict = listener_settings(database.settings_dict)
         try:
             database.ensure_connection()
             connection = database.connection

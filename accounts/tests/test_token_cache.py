@@ -19,7 +19,7 @@ from accounts import services
 from accounts.models import ApiToken
 from accounts.selectors import token_from_key
 from accounts.tests.factories import PASSWORD, OwnerFactory
-from accounts.token_cache import CHANNEL, TRUST_SECONDS, TokenCache, token_cache
+from accounts.token_cache import CHANNEL, TRUST_SECONDS, TokenCache, listener_settings, token_cache
 
 
 def wait_until(predicate: Callable[[], bool], seconds: float = 5.0) -> bool:
@@ -108,6 +108,17 @@ def test_switched_off_it_neither_answers_nor_keeps(trusted_cache: TokenCache, se
     settings.B2BBANK_TOKEN_CACHE_SECONDS = 0
     assert trusted_cache.row("k", now=timezone.now()) is None
     assert trusted_cache.generation() is None
+
+
+def test_the_listener_never_takes_a_pooled_connection() -> None:
+    """Daphne processes use psycopg's pool (DJANGO_DB_POOL); a LISTEN left on a pooled
+    connection would follow it to the next request."""
+    pooled = {"NAME": "b2bbank", "OPTIONS": {"pool": {"max_size": 10}, "sslmode": "require"}}
+    settings_dict = listener_settings(pooled)
+    assert "pool" not in settings_dict["OPTIONS"]
+    assert settings_dict["OPTIONS"]["sslmode"] == "require"
+    assert settings_dict["OPTIONS"]["keepalives"] == 1
+    assert pooled["OPTIONS"]["pool"] == {"max_size": 10}  # Django's own settings untouched
 
 
 # -- with PostgreSQL: the triggers and the listener ---------------------------------
