@@ -12,7 +12,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from .models import ApiToken, User
-from .signals import api_token_revoked, user_deactivated
+from .signals import api_token_revoked
 from .token_cache import token_cache
 
 
@@ -28,7 +28,8 @@ def token_written(sender: Any, instance: ApiToken, **kwargs: Any) -> None:
     token_cache.forget_users([instance.user_id])
 
 
+# token_revoke writes with update(), which sends no post_save. (Deactivation
+# saves the user, so user_written has it.)
 @receiver(api_token_revoked, dispatch_uid="accounts.tokens_token_revoked")
-@receiver(user_deactivated, dispatch_uid="accounts.tokens_user_deactivated")
-def user_tokens_changed(sender: Any, user_id: int, **kwargs: Any) -> None:
+def token_revoked(sender: Any, user_id: int, **kwargs: Any) -> None:
     token_cache.forget_users([user_id])

@@ -30,22 +30,20 @@ END
 $$;
 """
 
-TRIGGERS = [
-    (table, event, column)
-    for table, column in (("accounts_user", "id"), ("accounts_apitoken", "user_id"))
-    for event in ("UPDATE", "DELETE")
-]
+# Each table, and the column holding the user id in it.
+USER_COLUMN = {"accounts_user": "id", "accounts_apitoken": "user_id"}
+EVENTS = ("UPDATE", "DELETE")
 
 
 def create_sql() -> str:
     statements = [FUNCTION]
-    for table, event, column in TRIGGERS:
-        statements.append(
+    for table, column in USER_COLUMN.items():
+        statements += [
             f"CREATE TRIGGER {table}_auth_{event.lower()} AFTER {event} ON {table} "
             f"REFERENCING OLD TABLE AS changed_rows FOR EACH STATEMENT "
             f"EXECUTE FUNCTION accounts_notify_auth_changed('{column}');"
-        )
-    for table in ("accounts_user", "accounts_apitoken"):
+            for event in EVENTS
+        ]
         statements.append(
             f"CREATE TRIGGER {table}_auth_truncate AFTER TRUNCATE ON {table} "
             f"FOR EACH STATEMENT EXECUTE FUNCTION accounts_notify_auth_changed('');"
@@ -54,8 +52,11 @@ def create_sql() -> str:
 
 
 def drop_sql() -> str:
-    statements = [f"DROP TRIGGER {table}_auth_{event.lower()} ON {table};" for table, event, _ in TRIGGERS]
-    statements += [f"DROP TRIGGER {table}_auth_truncate ON {table};" for table in ("accounts_user", "accounts_apitoken")]
+    statements = [
+        f"DROP TRIGGER {table}_auth_{event} ON {table};"
+        for table in USER_COLUMN
+        for event in ("update", "delete", "truncate")
+    ]
     statements.append("DROP FUNCTION accounts_notify_auth_changed();")
     return "\n".join(statements)
 
