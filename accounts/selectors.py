@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import cache
 
 from django.db import connection
@@ -27,6 +28,18 @@ def verified_bankers() -> QuerySet[BankerProfile]:
     return BankerProfile.objects.filter(verification_status=VerificationStatus.VERIFIED).filter(
         ~Exists(deactivated)
     )
+
+
+def verified_banker_ids(*, user_ids: Collection[int]) -> set[int]:
+    """Which of these users are verified, active bankers: the ones who may act on
+    applications and talk in conversations."""
+    if not user_ids:
+        return set()
+    return set(verified_bankers().filter(user_id__in=list(user_ids)).values_list("user_id", flat=True))
+
+
+def banker_is_verified(*, user_id: int) -> bool:
+    return bool(verified_banker_ids(user_ids=[user_id]))
 
 
 def banker_profile_for(*, user: User) -> BankerProfile | None:

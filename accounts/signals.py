@@ -11,3 +11,7 @@ user_deactivated = Signal()
 # profile, verification, name, account active flag; however it was written
 # (services, admin, shell: see accounts.listing_events). kwargs: user_id.
 banker_listing_changed = Signal()
+# Sent inside the transaction that takes a banker's verification away (verified to
+# pending or rejected): their open applications and conversations must stop.
+# kwargs: banker_id, actor (the staff user, or None).
+banker_verification_revoked = Signal()

@@ -19,9 +19,10 @@ from rest_framework import serializers
 
 from accounts.session_limits import session_expires_at, session_recheck
 from b2bbank.domain_errors import DomainError
+from b2bbank.json_input import InvalidJson, strict_loads
 from b2bbank.realtime import user_group
 
-from . import events, selectors, services
+from . import events, services
 from .api.serializers import MessageSendFrame, ReadFrame, TypingFrame, message_send_frame_fast
 from .rate_limit import socket_send_allowed
 from .send_queue import queue_for_loop
@@ -33,7 +34,9 @@ UNAUTHENTICATED = 4401
 LOGGED_OUT = 4001
 SESSION_EXPIRED = 4003
 SESSION_CHECK_SLACK = 1.0  # seconds past the deadline, so the recheck sees it expired
-TOO_BIG = 1009
+# 1009 is the protocol's own "message too big", which an application may not send
+# (autobahn refuses it: the consumer crashed); 4000-4999 are the application's.
+TOO_BIG = 4009
 # A 5,000-character message is at most 20 KB of UTF-8, plus the frame's keys.
 MAX_FRAME_BYTES = 24 * 1024
 TYPING_MIN_INTERVAL = 0.5  # seconds
@@ -124,9 +127,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             await self.close(code=TOO_BIG)
             return
         try:
-            frame = json.loads(raw)
-        except ValueError:
-            await self._error("invalid_json", "Frames must be JSON objects.")
+            frame = strict_loads(raw)
+        except InvalidJson as exc:
+            await self._error("invalid_json", f"Frames must be JSON objects. {exc}")
             return
         if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
             await self._error("invalid_frame", "A frame is a JSON object with a `type`.")
@@ -183,13 +186,12 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             return
         self.last_typing_at = now
         user = self.user
-        conversation = await in_worker(selectors.conversation_get)(
-            user=user, conversation_id=data.validated_data["conversation"]
-        )
+        conversation_id = data.validated_data["conversation"]
+        recipient = await in_worker(services.typing_recipient)(user=user, conversation_id=conversation_id)
         # Nothing is stored, so there is no commit to wait for; only the other side hears it.
         await self.channel_layer.group_send(
-            user_group(conversation.other_id(user.pk)),
-            {"type": "realtime.event", "event": events.typing(conversation, user_id=user.pk)},
+            user_group(recipient),
+            {"type": "realtime.event", "event": events.typing_frame(conversation_id, user_id=user.pk)},
         )
 
     HANDLERS = {"message.send": on_message_send, "read": on_read, "typing": on_typing}

@@ -31,8 +31,8 @@ def read(conversation: Conversation, *, user_id: int, message_id: int) -> dict[s
     return {"type": "read", "conversation": conversation.pk, "user": user_id, "message": message_id}
 
 
-def typing(conversation: Conversation, *, user_id: int) -> dict[str, Any]:
-    return {"type": "typing", "conversation": conversation.pk, "user": user_id}
+def typing_frame(conversation_id: int, *, user_id: int) -> dict[str, Any]:
+    return {"type": "typing", "conversation": conversation_id, "user": user_id}
 
 
 def conversation_new(conversation: Conversation) -> dict[str, Any]:

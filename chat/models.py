@@ -105,6 +105,8 @@ class RealtimeTicket(models.Model):
     token = models.ForeignKey(
         "accounts.ApiToken", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    # The browser session the ticket was issued under, if any: it dies with it.
+    session_key = models.CharField(max_length=40, blank=True, default="")
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -7,9 +7,12 @@ from typing import Any
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from accounts.choices import VerificationStatus
 from accounts.permissions import is_banker, is_business_owner
 
 from .models import Conversation
+
+VERIFIED = VerificationStatus.VERIFIED
 
 
 def can_chat(user: Any) -> bool:
@@ -19,6 +22,15 @@ def can_chat(user: Any) -> bool:
 
 def can_start_conversation(user: Any) -> bool:
     return is_business_owner(user)
+
+
+def conversation_is_read_only(conversation: Conversation) -> bool:
+    """A conversation whose banker is no longer verified (or no longer active)
+    keeps its history but takes no new messages from either side. Reads the
+    banker and their profile, which the conversation selectors load."""
+    banker = conversation.banker
+    profile = getattr(banker, "banker_profile", None)
+    return not (banker.is_active and profile is not None and profile.verification_status == VERIFIED)
 
 
 def can_view_conversation(user: Any, conversation: Conversation) -> bool:

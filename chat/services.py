@@ -10,13 +10,15 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from importlib import import_module
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import ApiToken
@@ -25,9 +27,9 @@ from accounts.selectors import verified_bankers
 from b2bbank.domain_errors import DomainError, Forbidden, NotFound
 from b2bbank.realtime import publish_all_on_commit, publish_on_commit
 
-from . import events
+from . import events, selectors
 from .models import BODY_MAX, CLIENT_ID_MAX, Conversation, Message, RealtimeTicket
-from .permissions import can_chat
+from .permissions import can_chat, conversation_is_read_only
 
 TICKET_TTL = timedelta(seconds=30)
 logger = logging.getLogger(__name__)
@@ -139,9 +141,28 @@ def messages_send_batch(*, requests: Sequence[MessageSendRequest]) -> list[Messa
     return [result for request in requests for result in messages_send_batch(requests=[request])]
 
 
-_LOCK_CONVERSATIONS = """
-    SELECT id, owner_id, banker_id FROM chat_conversation
-    WHERE id = ANY(%s) ORDER BY id FOR UPDATE"""
+def _lock_conversations(ids: list[int]) -> tuple[dict[int, tuple[int, int]], set[int]]:
+    """Lock these conversations in id order (so concurrent batches never
+    deadlock) in one statement that also says whose banker is still verified.
+    Returns {id: (owner_id, banker_id)} and the verified bankers' ids."""
+    if not ids:
+        return {}, set()
+    rows = (
+        Conversation.objects.filter(pk__in=ids)
+        .select_for_update(of=("self",))
+        .annotate(banker_open=Exists(verified_bankers().filter(user_id=OuterRef("banker_id"))))
+        .order_by("pk")
+        .values_list("pk", "owner_id", "banker_id", "banker_open")
+    )
+    people: dict[int, tuple[int, int]] = {}
+    open_bankers: set[int] = set()
+    for pk, owner_id, banker_id, banker_open in rows:
+        people[pk] = (owner_id, banker_id)
+        if banker_open:
+            open_bankers.add(banker_id)
+    return people, open_bankers
+
+
 # ORDER BY n: identities are drawn in request order, so a conversation's ids
 # follow its senders' order; RETURNING keeps that order (as bulk_create relies on).
 _INSERT_MESSAGES = """
@@ -171,20 +192,14 @@ def _send_batch(requests: Sequence[MessageSendRequest]) -> list[MessageSendResul
         if not can_chat(request.sender):
             results[i] = MessageSendResult(error=Forbidden("Only business owners and bankers can use chat."))
     wanted = sorted({r.conversation_id for i, r in enumerate(requests) if results[i] is None})
-    with connection.cursor() as cursor:
-        cursor.execute(_LOCK_CONVERSATIONS, [wanted])
-        people = {row[0]: (row[1], row[2]) for row in cursor.fetchall()} if wanted else {}
+    people, open_bankers = _lock_conversations(wanted)
     todo: list[int] = []
     for i, request in enumerate(requests):
         if results[i] is not None:
             continue
-        pair = people.get(request.conversation_id)
-        if pair is None or request.sender.pk not in pair:
-            results[i] = MessageSendResult(error=NotFound("Conversation not found."))
-            continue
-        invalid = _invalid(request)
-        if invalid is not None:
-            results[i] = MessageSendResult(error=invalid)
+        refusal = _refusal(request, people, open_bankers)
+        if refusal is not None:
+            results[i] = MessageSendResult(error=refusal)
             continue
         todo.append(i)
     if not todo:
@@ -233,6 +248,31 @@ def _send_batch(requests: Sequence[MessageSendRequest]) -> list[MessageSendResul
     if outgoing:
         publish_all_on_commit(outgoing)
     return [r for r in results if r is not None]
+
+
+READ_ONLY = "This banker is no longer verified on b2bbank, so this conversation is read-only."
+
+
+def _refusal(
+    request: MessageSendRequest, people: dict[int, tuple[int, int]], open_bankers: set[int]
+) -> Exception | None:
+    """Why this one message may not be stored, if it may not: not a
+    participant, a conversation made read-only, or a bad body."""
+    pair = people.get(request.conversation_id)
+    if pair is None or request.sender.pk not in pair:
+        return NotFound("Conversation not found.")
+    if pair[1] not in open_bankers:
+        return Forbidden(READ_ONLY, code="conversation_read_only")
+    return _invalid(request)
+
+
+def typing_recipient(*, user: Any, conversation_id: int) -> int:
+    """Who hears that `user` is typing in this conversation: the other
+    participant, while the conversation takes messages."""
+    conversation = selectors.conversation_get(user=user, conversation_id=conversation_id)
+    if conversation_is_read_only(conversation):
+        raise Forbidden(READ_ONLY, code="conversation_read_only")
+    return conversation.other_id(user.pk)
 
 
 def _invalid(request: MessageSendRequest) -> ValidationError | None:
@@ -315,30 +355,47 @@ def conversation_mark_read(*, user: Any, conversation_id: int, message_id: int) 
 
 
 @transaction.atomic
-def ticket_issue(*, user: Any, token: ApiToken | None = None) -> tuple[str, RealtimeTicket]:
+def ticket_issue(
+    *, user: Any, token: ApiToken | None = None, session_key: str = ""
+) -> tuple[str, RealtimeTicket]:
     """A single-use websocket ticket, valid for TICKET_TTL. Returns the raw key
     (shown once) and the stored row; expired tickets are swept here. `token` is
-    the API token of the request, so revoking it closes the socket."""
+    the API token of the request and `session_key` its browser session: the
+    ticket dies with whichever issued it, and revoking a token closes the socket."""
     now = timezone.now()
     RealtimeTicket.objects.filter(expires_at__lt=now - TICKET_TTL).delete()
     key = secrets.token_urlsafe(32)
     ticket = RealtimeTicket.objects.create(
-        user=user, token=token, key_hash=RealtimeTicket.hash_key(key), expires_at=now + TICKET_TTL
+        user=user,
+        token=token,
+        session_key=session_key if token is None else "",
+        key_hash=RealtimeTicket.hash_key(key),
+        expires_at=now + TICKET_TTL,
     )
     return key, ticket
 
 
 def ticket_redeem(*, key: str) -> RealtimeTicket | None:
-    """The ticket (with its user) if the key is live and unused; marks it used in
-    the same UPDATE so two sockets can never redeem one ticket."""
+    """The ticket (with its user) if the key is live and unused and what issued
+    it (API token or session) is still live; marks it used in the same UPDATE
+    so two sockets can never redeem one ticket."""
     now = timezone.now()
     key_hash = RealtimeTicket.hash_key(key)
-    used = RealtimeTicket.objects.filter(
-        key_hash=key_hash, used_at__isnull=True, expires_at__gt=now, user__is_active=True
-    ).update(used_at=now)
+    issuer_live = Q(token__isnull=True) | Q(token__revoked_at__isnull=True, token__expires_at__gt=now)
+    used = (
+        RealtimeTicket.objects.filter(key_hash=key_hash, used_at__isnull=True, expires_at__gt=now)
+        .filter(user__is_active=True)
+        .filter(issuer_live)
+        .update(used_at=now)
+    )
     if not used:
         return None
-    return RealtimeTicket.objects.select_related("user").get(key_hash=key_hash)
+    ticket = RealtimeTicket.objects.select_related("user").get(key_hash=key_hash)
+    if ticket.session_key and not import_module(settings.SESSION_ENGINE).SessionStore().exists(
+        ticket.session_key
+    ):
+        return None  # the session that issued it has ended (logout, expiry)
+    return ticket
 
 
 def sockets_close_for(*, user_id: int) -> None:

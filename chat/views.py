@@ -16,6 +16,7 @@ from b2bbank.page_errors import report_domain_error
 from . import selectors, services
 from .api.serializers import person
 from .forms import MessageForm, StartForm
+from .permissions import conversation_is_read_only
 from .rate_limit import ChatSendThrottle
 
 
@@ -55,6 +56,9 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
                 )
             except ValidationError as exc:
                 form.add_error("body", exc.messages)
+            except DomainError as exc:
+                form.add_error("body", exc.detail)
+                status = 403
             else:
                 return redirect("chat:conversation", conversation_id=convo.pk)
     messages, more = selectors.message_page(conversation=convo)
@@ -69,6 +73,7 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
         "form": form,
         "their_last_read": convo.last_read_of(other_id),
         "my_last_read": convo.last_read_of(viewer),
+        "read_only": conversation_is_read_only(convo),
     }
     return render(request, "chat/conversation.html", context, status=status)
 

@@ -163,7 +163,11 @@ class ApplicationEvent(models.Model):
     Rows are only ever inserted (the timeline is an audit record)."""
 
     application = models.ForeignKey(LoanApplication, on_delete=models.PROTECT, related_name="events")
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Null when the platform moved the application (a banker's verification was
+    # taken away), not a person.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     note = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
@@ -185,3 +189,10 @@ class ApplicationEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Application events are immutable.")
+
+    @property
+    def actor_name(self) -> str:
+        """Who moved it, as the timeline says it."""
+        if self.actor is None:
+            return "b2bbank"
+        return self.actor.get_full_name() or self.actor.email

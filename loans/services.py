@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from accounts.choices import Product, Role
 from accounts.permissions import has_role
-from accounts.selectors import banker_for_application
+from accounts.selectors import banker_for_application, banker_is_verified
 from audit.services import audit_log
 from b2bbank.domain_errors import Forbidden, InvalidTransition, NotEligible, NotFound
 from b2bbank.realtime import publish_on_commit
 from notifications.services import notification_create
 
-from .models import ApplicationEvent, LoanApplication, Status
+from .models import FINAL_STATUSES, ApplicationEvent, LoanApplication, Status
 from .permissions import can_view_application
 from .transitions import MACHINE, Action
 
@@ -29,11 +29,18 @@ DRAFT_FIELDS = frozenset({"product", "amount", "term_months", "purpose", "banker
 
 
 def _require_role(actor: Any, role: Role) -> None:
+    """The role guard of every write, verification included: a banker whose
+    verification was taken away keeps their sign-in but may not act."""
     if not has_role(actor, role):
         raise Forbidden(
             "Only business owners can do this."
             if role == Role.BUSINESS_OWNER
             else "Only bankers can do this."
+        )
+    if role == Role.BANKER and not banker_is_verified(user_id=actor.pk):
+        raise Forbidden(
+            "Your banker profile is not verified, so you cannot act on applications.",
+            code="banker_not_verified",
         )
 
 
@@ -132,10 +139,8 @@ def _notify(application: LoanApplication, event: ApplicationEvent, action: Actio
     recipient = application.banker if actor_is_owner else application.owner
     if recipient is None or (event.from_status == Status.DRAFT and action != Action.SUBMIT):
         return  # a draft is the owner's alone, even with a banker preselected
-    actor = event.actor
-    who = actor.get_full_name() or actor.email
     verb = MACHINE[action].verb
-    title = f"{who} {verb} {application.reference}"
+    title = f"{event.actor_name} {verb} {application.reference}"
     body = f"{application.reference} is now {application.get_status_display().lower()}."
     if application.status == Status.APPROVED:
         body = (
@@ -154,22 +159,24 @@ def _notify(application: LoanApplication, event: ApplicationEvent, action: Actio
         body=body,
         link=reverse("loans:detail", args=[application.pk]),
     )
-    publish_on_commit(
-        [recipient.pk],
-        {
-            "type": "application.status",
-            "application": application.pk,
-            "status": application.status,
-            "event": {
-                "id": event.pk,
-                "actor": event.actor_id,
-                "from_status": event.from_status,
-                "to_status": event.to_status,
-                "note": event.note,
-                "created_at": event.created_at.isoformat(),
-            },
+    publish_on_commit([recipient.pk], _status_frame(application, event))
+
+
+def _status_frame(application: LoanApplication, event: ApplicationEvent) -> dict[str, Any]:
+    """The `application.status` frame (DESIGN.md, Realtime)."""
+    return {
+        "type": "application.status",
+        "application": application.pk,
+        "status": application.status,
+        "event": {
+            "id": event.pk,
+            "actor": event.actor_id,
+            "from_status": event.from_status,
+            "to_status": event.to_status,
+            "note": event.note,
+            "created_at": event.created_at.isoformat(),
         },
-    )
+    }
 
 
 def _move(
@@ -298,3 +305,60 @@ def application_decline(*, actor: Any, application_id: int, reason: str, note: s
 def application_withdraw(*, actor: Any, application_id: int, note: str = "") -> LoanApplication:
     """The owner withdraws an application that is not decided yet."""
     return _move(actor=actor, application_id=application_id, action=Action.WITHDRAW, note=note)
+
+
+RELEASED_NOTE = (
+    "The banker you sent this to can no longer take applications on b2bbank, so it is back "
+    "in your drafts. Nothing you wrote was lost: choose another banker and submit it again."
+)
+
+
+@transaction.atomic
+def applications_release_from_banker(*, banker_id: int, actor: Any = None) -> list[LoanApplication]:
+    """A banker's verification was taken away: each of their undecided
+    applications goes back to its owner as a draft with no banker, with a
+    timeline entry by the platform, and the owner is told. Decided ones stay
+    as they are (the banker keeps read access to their history)."""
+    released = list(
+        LoanApplication.objects.select_for_update()
+        .filter(banker_id=banker_id)
+        .exclude(status=Status.DRAFT)
+        .exclude(status__in=FINAL_STATUSES)
+        .order_by("pk")
+    )
+    for application in released:
+        from_status = application.status
+        application.status = Status.DRAFT
+        application.banker_id = None
+        application.submitted_at = None
+        application.status_changed_at = timezone.now()
+        application.save(
+            update_fields=["status", "banker", "submitted_at", "status_changed_at", "updated_at"]
+        )
+        event = ApplicationEvent.objects.create(
+            application=application,
+            actor=None,
+            from_status=from_status,
+            to_status=Status.DRAFT,
+            note=RELEASED_NOTE,
+        )
+        audit_log(
+            action="application.released",
+            actor=actor,
+            target=application,
+            before={"status": from_status, "banker": banker_id},
+            after={"status": Status.DRAFT, "banker": None},
+        )
+        _notify_owner_released(application, event)
+    return released
+
+
+def _notify_owner_released(application: LoanApplication, event: ApplicationEvent) -> None:
+    notification_create(
+        recipient=application.owner,
+        kind="application.released",
+        title=f"{application.reference} is back in your drafts",
+        body=RELEASED_NOTE,
+        link=reverse("loans:detail", args=[application.pk]),
+    )
+    publish_on_commit([application.owner_id], _status_frame(application, event))

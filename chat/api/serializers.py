@@ -11,6 +11,7 @@ from rest_framework import serializers
 from b2bbank.strict_input import StrictInput
 from chat.events import message_payload
 from chat.models import BODY_MAX, CLIENT_ID_MAX, Conversation, Message
+from chat.permissions import conversation_is_read_only
 
 
 class ConversationStartInput(StrictInput):
@@ -131,6 +132,11 @@ class ConversationOutput(serializers.Serializer):
     their_last_read = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     last_activity_at = serializers.DateTimeField()
+    # The contract's name; DRF's metaclass takes declared fields off the class, so
+    # it does not shadow Field.read_only at run time (mypy cannot know that).
+    read_only = serializers.BooleanField(  # type: ignore[assignment]
+        help_text="True when the banker is no longer verified: no new messages."
+    )
 
     def to_representation(self, instance: Conversation) -> dict[str, Any]:
         viewer_id = self.context["user"].pk
@@ -148,6 +154,7 @@ class ConversationOutput(serializers.Serializer):
             "their_last_read": instance.last_read_of(other_id),
             "created_at": serializers.DateTimeField().to_representation(instance.created_at),
             "last_activity_at": serializers.DateTimeField().to_representation(instance.last_activity_at),
+            "read_only": conversation_is_read_only(instance),
         }
 
 

@@ -134,7 +134,8 @@ class TicketApi(APIView):
     @extend_schema(request=None, responses={201: TicketOutput})
     def post(self, request: Request) -> Response:
         token = request.auth if isinstance(request.auth, ApiToken) else None
-        key, ticket = services.ticket_issue(user=request.user, token=token)
+        session_key = (request.session.session_key or "") if token is None else ""
+        key, ticket = services.ticket_issue(user=request.user, token=token, session_key=session_key)
         scheme = "wss" if request.is_secure() else "ws"
         url = f"{scheme}://{request.get_host()}/ws/?ticket={key}"
         return Response(

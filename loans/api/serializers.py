@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from accounts.choices import Product
 from accounts.money import DECIMAL_PLACES, MAX_DIGITS
+from b2bbank.decimal_input import PlainDecimalField
 from b2bbank.strict_input import StrictInput
 from loans.models import (
     CONDITIONS_MAX,
@@ -26,7 +27,7 @@ from loans.transitions import Action, open_actions
 
 
 def money(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(
+    return PlainDecimalField(
         max_digits=MAX_DIGITS,
         decimal_places=DECIMAL_PLACES,
         min_value=MIN_AMOUNT,
@@ -73,7 +74,7 @@ class SubmitInput(NoteInput):
 
 class ApproveInput(NoteInput):
     approved_amount = money()
-    interest_rate = serializers.DecimalField(max_digits=5, decimal_places=3, min_value=0, max_value=MAX_RATE)
+    interest_rate = PlainDecimalField(max_digits=5, decimal_places=3, min_value=0, max_value=MAX_RATE)
     term_months = term()
     conditions = serializers.CharField(
         max_length=CONDITIONS_MAX, required=False, allow_blank=True, default=""
@@ -97,7 +98,7 @@ class BankerRef(serializers.Serializer):
 
 
 class EventOutput(serializers.ModelSerializer):
-    actor = serializers.IntegerField(source="actor_id")
+    actor = serializers.IntegerField(source="actor_id", allow_null=True)
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -105,7 +106,7 @@ class EventOutput(serializers.ModelSerializer):
         fields = ("id", "actor", "actor_name", "from_status", "to_status", "note", "created_at")
 
     def get_actor_name(self, event: ApplicationEvent) -> str:
-        return event.actor.get_full_name() or event.actor.email
+        return event.actor_name
 
 
 class ApplicationOutput(serializers.ModelSerializer):

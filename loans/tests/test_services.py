@@ -400,7 +400,7 @@ def test_a_transition_costs_a_fixed_handful_of_queries(
     owner_a: Any, banker_x: Any, django_assert_num_queries: Any
 ) -> None:
     application = at(Status.SUBMITTED, owner_a, banker_x)
-    # savepoint, lock, update, event, audit record, the owner (recipient),
-    # notification (savepoint, insert, release), release
-    with django_assert_num_queries(10):
+    # savepoint, the banker still verified, lock, update, event, audit record, the
+    # owner (recipient), notification (savepoint, insert, release), release
+    with django_assert_num_queries(11):
         services.application_start_review(actor=banker_x, application_id=application.pk)
