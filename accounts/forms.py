@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from b2bbank.decimal_input import PlainDecimalFormField
+
 from .choices import Industry, Product
 from .models import (
     BANKER_PROFILE_FIELDS,
@@ -35,10 +37,8 @@ class AccountForm(forms.Form):
     )
 
     def clean_email(self) -> str:
-        email = normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError("An account with this email already exists.")
-        return email
+        # Whether the address is taken is never said here (the service emails its owner).
+        return normalize_email(self.cleaned_data["email"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -59,6 +59,7 @@ class OwnerProfileForm(forms.ModelForm):
         fields = OWNER_PROFILE_FIELDS
         labels = {"region": "State / region", "country": "Country code"}
         help_texts = {"annual_revenue": "In USD, optional.", "country": "Two letters, e.g. US."}
+        field_classes = {"annual_revenue": PlainDecimalFormField}
 
 
 class BankerProfileForm(forms.ModelForm):
@@ -85,6 +86,7 @@ class BankerProfileForm(forms.ModelForm):
             "accepting_new_clients": "Accepting new clients",
         }
         help_texts = {"max_loan_amount": "Leave empty for no maximum."}
+        field_classes = {"min_loan_amount": PlainDecimalFormField, "max_loan_amount": PlainDecimalFormField}
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
     def clean(self) -> dict[str, Any]:

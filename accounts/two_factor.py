@@ -119,7 +119,7 @@ def secret_for_manual_entry(device: TOTPDevice) -> str:
 
 
 def _digits(token: str) -> str:
-    return "".join(ch for ch in token if ch.isdigit())
+    return "".join(ch for ch in token if ch in "0123456789")  # isdigit() is true for "²" too
 
 
 def _normalize(token: str) -> str:

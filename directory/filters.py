@@ -16,6 +16,7 @@ from django.http import QueryDict
 
 from accounts.choices import Availability, Industry, Product
 from accounts.money import DECIMAL_PLACES, MAX_AMOUNT, MAX_DIGITS
+from b2bbank.decimal_input import PlainDecimalFormField
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 50
@@ -76,7 +77,7 @@ class BankerSearchForm(forms.Form):
         ),
     )
     product = forms.ChoiceField(required=False, choices=_with_any(Product.choices), label="Loan product")
-    amount = forms.DecimalField(
+    amount = PlainDecimalFormField(
         required=False,
         min_value=Decimal("0.01"),
         max_value=MAX_AMOUNT,

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 
 from accounts.choices import Product
+from b2bbank.decimal_input import PlainDecimalFormField
 
 from .models import (
     CONDITIONS_MAX,
@@ -35,7 +36,7 @@ class ApplicationForm(forms.Form):
         help_text="Only verified bankers are listed. You can choose later, before you submit.",
     )
     product = forms.ChoiceField(choices=Product.choices, label="Loan product")
-    amount = forms.DecimalField(
+    amount = PlainDecimalFormField(
         max_digits=14,
         decimal_places=2,
         min_value=MIN_AMOUNT,
@@ -89,14 +90,14 @@ class SubmitForm(NoteForm):
 
 
 class ApproveForm(forms.Form):
-    approved_amount = forms.DecimalField(
+    approved_amount = PlainDecimalFormField(
         max_digits=14,
         decimal_places=2,
         min_value=MIN_AMOUNT,
         max_value=MAX_AMOUNT,
         label="Approved amount (USD)",
     )
-    interest_rate = forms.DecimalField(
+    interest_rate = PlainDecimalFormField(
         max_digits=5, decimal_places=3, min_value=0, max_value=MAX_RATE, label="Interest rate (% per year)"
     )
     term_months = forms.IntegerField(

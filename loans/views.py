@@ -20,6 +20,7 @@ from accounts.permissions import role_required
 from accounts.views import attach_errors
 from b2bbank.domain_errors import DomainError, NotEligible
 from b2bbank.page_errors import report_domain_error
+from b2bbank.query_params import object_id
 from notifications.services import notifications_mark_read_for_link
 
 from . import selectors, services
@@ -109,8 +110,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.BUSINESS_OWNER)
 @require_http_methods(["GET", "POST"])
 def application_new(request: HttpRequest) -> HttpResponse:
-    banker = request.GET.get("banker", "")
-    chosen = selectors.banker_to_apply_to(banker_id=int(banker)) if banker.isdigit() else None
+    banker_id = object_id(request.GET.get("banker"))
+    chosen = selectors.banker_to_apply_to(banker_id=banker_id) if banker_id is not None else None
     initial = {"banker": chosen.pk} if chosen else {}
     form = ApplicationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():

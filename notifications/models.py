@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+TITLE_MAX = 200
+BODY_MAX = 4000
+
 
 class NotificationQuerySet(models.QuerySet["Notification"]):
     def unread(self) -> NotificationQuerySet:
@@ -19,8 +22,8 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     kind = models.CharField(max_length=64)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True, max_length=4000)
+    title = models.CharField(max_length=TITLE_MAX)
+    body = models.TextField(blank=True, max_length=BODY_MAX)
     link = models.CharField(max_length=500, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

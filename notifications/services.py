@@ -9,10 +9,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from b2bbank.domain_errors import NotFound
 
-from .models import Notification
+from .models import BODY_MAX, TITLE_MAX, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,11 @@ def notification_create(
 ) -> Notification:
     """Store a notification for `recipient` and, after commit, email it (through
     Django's email backend: console by default, SMTP by settings)."""
+    # Title and body are built from user input (names, notes, conditions): they are
+    # shortened to fit, never validated against it, so a valid long name or note
+    # can never make the action that caused the notification fail.
+    title = Truncator(title).chars(TITLE_MAX)
+    body = Truncator(body).chars(BODY_MAX)
     notification = Notification(recipient=recipient, kind=kind, title=title, body=body, link=link)
     notification.full_clean(exclude=["recipient"])  # the caller holds the user row
     notification.save()

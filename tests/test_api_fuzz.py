@@ -153,3 +153,60 @@ def test_stateful_sequences_as_owner(owner_headers: dict[str, str], banker_heade
 def test_stateful_sequences_as_banker(owner_headers: dict[str, str], banker_headers: dict[str, str]) -> None:
     _seed_for("fuzz.owner@example.com", "fuzz.banker@example.com")
     _stateful_run(banker_headers)
+
+
+NESTED_BODY = "[" * 10_000 + "]" * 10_000
+
+
+def _hostile_bodies(operation: Any) -> list[tuple[str, str]]:
+    """Two bodies the JSON reader must refuse for any operation: one nested
+    10,000 levels deep, and one of the operation's own examples with its first
+    key given twice (the second value must never win silently)."""
+    example = operation.body[0].definition.get("example") if operation.body else None
+    fields = sorted(example) if isinstance(example, dict) else ["note"]
+    duplicate = f'{{"{fields[0]}": "first", "{fields[0]}": "second"}}'
+    return [("nested", NESTED_BODY), ("duplicate key", duplicate)]
+
+
+def _path_ids(owner_email: str, banker_email: str) -> dict[str, int]:
+    from accounts.models import User
+    from chat.models import Conversation
+    from loans.models import LoanApplication
+
+    owner, banker = User.objects.get(email=owner_email), User.objects.get(email=banker_email)
+    return {
+        "id": LoanApplication.objects.filter(owner=owner).values_list("pk", flat=True).first() or 1,
+        "conversation_id": Conversation.objects.get(owner=owner).pk,
+        "banker_id": banker.pk,
+    }
+
+
+@pytest.mark.parametrize("who", ["owner", "banker", "anonymous"])
+def test_every_operation_refuses_nested_and_duplicate_key_bodies_without_a_5xx(
+    who: str, owner_headers: dict[str, str], banker_headers: dict[str, str]
+) -> None:
+    """Among the fuzz cases: every operation that takes a JSON body, with real
+    ids in its path, as each kind of caller. 0 server errors, and never a 2xx."""
+    from rest_framework.test import APIClient
+
+    _seed_for("fuzz.owner@example.com", "fuzz.banker@example.com")
+    ids = _path_ids("fuzz.owner@example.com", "fuzz.banker@example.com")
+    headers = {"owner": owner_headers, "banker": banker_headers, "anonymous": {}}[who]
+    client = APIClient()
+    answers: list[tuple[str, str, str, int]] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        if not operation.body or operation.path == "/api/v1/auth/logout/":
+            continue
+        path = operation.path.format(**{p.name: ids[p.name] for p in operation.path_parameters})
+        for kind, body in _hostile_bodies(operation):
+            response = getattr(client, operation.method)(
+                path,
+                data=body,
+                content_type="application/json",
+                HTTP_AUTHORIZATION=headers.get("Authorization", ""),
+            )
+            answers.append((operation.method, operation.path, kind, response.status_code))
+    assert len(answers) >= 30
+    bad = [a for a in answers if a[3] >= 500 or a[3] < 300]
+    assert bad == [], bad

@@ -7,7 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from accounts.choices import Availability, Industry, Product, VerificationStatus
+from accounts.choices import Availability, Industry, Product, Role, VerificationStatus
 from accounts.models import (
     BANKER_PROFILE_FIELDS,
     OWNER_PROFILE_FIELDS,
@@ -16,11 +16,12 @@ from accounts.models import (
     User,
 )
 from accounts.money import DECIMAL_PLACES, MAX_DIGITS
+from b2bbank.decimal_input import PlainDecimalField
 from b2bbank.strict_input import StrictInput
 
 
 def money(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
+    return PlainDecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
 
 
 class OwnerProfileInput(StrictInput):
@@ -97,10 +98,15 @@ class BankerSignupInput(CredentialsMixin, BankerProfileInput):
     pass
 
 
-class SignupOutput(serializers.ModelSerializer):
-    class Meta:
-        model = User
-        fields = ("id", "email", "role")
+class SignupOutput(serializers.Serializer):
+    """The same answer whether or not the address already had an account (an
+    email tells the address's owner either way), so `id` is always null: it
+    would say whether an account was created. `GET me/` gives it after sign-in."""
+
+    id = serializers.IntegerField(allow_null=True)
+    email = serializers.EmailField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    detail = serializers.CharField()
 
 
 class TokenInput(StrictInput):

@@ -55,7 +55,7 @@ def test_search_page_says_what_to_do_when_nothing_matches(owner_client: Client) 
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"amount": "abc"}, "Enter a number."),
+        ({"amount": "abc"}, "Enter a plain number with digits"),
         ({"amount": "-5"}, "greater than or equal to 0.01"),
         ({"product": "unknown"}, "Select a valid choice."),
         ({"page_size": "500"}, "Page size:"),

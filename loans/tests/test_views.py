@@ -300,3 +300,12 @@ def test_pipeline_says_how_long_ago_in_words_down_to_now(banker_x: Any) -> None:
     assert "0\xa0minutes" not in body
     assert ">now</time>" in body or "seconds ago</time>" in body or "a second ago</time>" in body
     assert ">3\xa0hours ago</time>" in body  # humanize keeps the number and its unit together
+
+
+@pytest.mark.parametrize("banker", ["²", "9" * 5000, "0", "-1", "1.5", "١٢"])
+def test_new_application_page_ignores_a_banker_parameter_that_is_not_an_id(owner_a: Any, banker: str) -> None:
+    client = Client()
+    client.force_login(owner_a)
+    response = client.get(reverse("loans:new"), {"banker": banker})
+    assert response.status_code == 200
+    assert "Choose later" in response.content.decode()

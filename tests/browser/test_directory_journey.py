@@ -99,7 +99,7 @@ def test_directory_fits_a_phone(new_page: Any) -> None:
     page = new_page(viewport={"width": 390, "height": 844})
     log_in(page, owner.email, lands_on="/owner/")
     page.goto("/bankers/?q=&amount=abc")
-    assert page.get_by_text("Enter a number.").is_visible()
+    assert page.get_by_text("Enter a plain number with digits").is_visible()
     assert page.get_by_label("Loan amount (USD)").input_value() == "abc"
     screenshot(page, "directory-phone-error")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
