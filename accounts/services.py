@@ -13,10 +13,12 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.services import audit_log
 from b2bbank.domain_errors import NotEligible
+from notifications.services import notification_create
 
 from . import signals
 from .choices import Role, VerificationStatus
@@ -31,7 +33,11 @@ from .models import (
 )
 
 USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name"})
-DUPLICATE_EMAIL = "An account with this email already exists."
+# What every sign-up hears, whether or not the address already had an account.
+SIGNUP_DONE = (
+    "Thank you. We have sent a message to this address. Sign in with your email address and "
+    "password to continue; if the address already had an account, its owner has been told."
+)
 
 
 class InvalidCredentials(NotEligible):
@@ -46,24 +52,61 @@ def _only(fields: Mapping[str, Any], allowed: Collection[str]) -> dict[str, Any]
     return dict(fields)
 
 
-def _new_user(*, email: str, password: str, first_name: str, last_name: str, role: Role) -> User:
+def _new_user(
+    *, email: str, password: str, first_name: str, last_name: str, role: Role, welcome: bool = True
+) -> User | None:
+    """Create the user, or None when the address already has an account: its
+    owner is told by email instead, and the caller answers exactly as for a new
+    account (ASVS 6.3.8). Every check that can refuse the input runs first and
+    the password is hashed either way, so neither the answer nor its timing
+    says whether the address was taken."""
     email = normalize_email(email)
     user = User(email=email, first_name=first_name, last_name=last_name, role=role)
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": [DUPLICATE_EMAIL]})
     try:
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
-    user.full_clean(exclude=["password"], validate_constraints=False)
-    try:
-        # A savepoint so a racing duplicate surfaces as a field error, not a 500.
-        with transaction.atomic():
-            user.save()
-    except IntegrityError as exc:
-        raise ValidationError({"email": [DUPLICATE_EMAIL]}) from exc
-    return user
+    user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is None:
+        try:
+            # A savepoint so a racing duplicate is handled like any taken address.
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            existing = User.objects.filter(email__iexact=email).first()
+        else:
+            if welcome:
+                _welcome(user)
+            return user
+    if existing is not None:
+        _tell_the_address_owner(existing)
+    return None
+
+
+def _welcome(user: User) -> None:
+    notification_create(
+        recipient=user,
+        kind="account.created",
+        title="Welcome to b2bbank",
+        body="Your account is ready. Sign in with the email address and password you chose.",
+        link=reverse("accounts:login"),
+    )
+
+
+def _tell_the_address_owner(user: User) -> None:
+    notification_create(
+        recipient=user,
+        kind="account.signup_attempt",
+        title="Someone tried to create a b2bbank account with your email address",
+        body=(
+            "You already have a b2bbank account, so no new account was created. If this was you, "
+            "sign in with your existing password. If it was not, you can ignore this message: "
+            "nothing on your account has changed."
+        ),
+        link=reverse("accounts:login"),
+    )
 
 
 @transaction.atomic
@@ -74,18 +117,23 @@ def business_owner_signup(
     first_name: str,
     last_name: str,
     profile: Mapping[str, Any],
-) -> User:
-    """Create a business owner with their company profile."""
+    welcome: bool = True,
+) -> User | None:
+    """Create a business owner with their company profile. None when the
+    address already had an account (its owner was emailed; see _new_user)."""
+    owner = BusinessOwnerProfile(**_only(profile, OWNER_PROFILE_FIELDS))
+    owner.full_clean(exclude=["user"])
     user = _new_user(
         email=email,
         password=password,
         first_name=first_name,
         last_name=last_name,
         role=Role.BUSINESS_OWNER,
+        welcome=welcome,
     )
-    owner = BusinessOwnerProfile(user=user, **_only(profile, OWNER_PROFILE_FIELDS))
-    owner.full_clean()
-    owner.save()
+    if user is not None:
+        owner.user = user
+        owner.save()
     return user
 
 
@@ -97,16 +145,24 @@ def banker_signup(
     first_name: str,
     last_name: str,
     profile: Mapping[str, Any],
-) -> User:
-    """Create a banker; the profile starts `pending` until an admin verifies it."""
+    welcome: bool = True,
+) -> User | None:
+    """Create a banker; the profile starts `pending` until an admin verifies it.
+    None when the address already had an account (see _new_user)."""
+    display_name = User(first_name=first_name, last_name=last_name).get_full_name()
+    banker = BankerProfile(display_name=display_name, **_only(profile, BANKER_PROFILE_FIELDS))
+    banker.full_clean(exclude=["user"])
     user = _new_user(
-        email=email, password=password, first_name=first_name, last_name=last_name, role=Role.BANKER
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        role=Role.BANKER,
+        welcome=welcome,
     )
-    banker = BankerProfile(
-        user=user, display_name=user.get_full_name(), **_only(profile, BANKER_PROFILE_FIELDS)
-    )
-    banker.full_clean()
-    banker.save()
+    if user is not None:
+        banker.user = user
+        banker.save()
     return user
 
 
@@ -150,7 +206,9 @@ def banker_sync_display_name(*, user: User) -> None:
 def banker_set_verification(
     *, banker_id: int, status: VerificationStatus, actor: Any = None
 ) -> BankerProfile:
-    """Verify or reject a banker (admins only; callers check that). Audited."""
+    """Verify or reject a banker (admins only; callers check that). Audited.
+    Taking a verification away announces it, so the banker's open applications
+    go back to their owners and their conversations become read-only."""
     profile = BankerProfile.objects.select_for_update().get(user_id=banker_id)
     before = profile.verification_status
     profile.verification_status = status
@@ -163,6 +221,8 @@ def banker_set_verification(
         before={"verification_status": before},
         after={"verification_status": status},
     )
+    if before == VerificationStatus.VERIFIED and status != VerificationStatus.VERIFIED:
+        signals.banker_verification_revoked.send(sender=BankerProfile, banker_id=banker_id, actor=actor)
     return profile
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("signup/", views.signup_choose, name="signup"),
     path("signup/business-owner/", views.signup, {"kind": "business-owner"}, name="signup-owner"),
     path("signup/banker/", views.signup, {"kind": "banker"}, name="signup-banker"),
+    path("signup/done/", views.signup_done, name="signup-done"),
     path("login/", views.EmailLoginView.as_view(), name="login"),
     path("logout/", views.PostOnlyLogoutView.as_view(), name="logout"),
     path("owner/", views.owner_home, name="owner-home"),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from math import ceil
+
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
@@ -11,6 +12,8 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
+
+from b2bbank.throttling import auth_budget_wait
 
 from . import services
 from .choices import Role
@@ -48,20 +51,44 @@ def signup(request: HttpRequest, kind: str) -> HttpResponse:
     role, profile_form_class, signup_service = SIGNUP_FORMS[kind]
     account_form = AccountForm(request.POST or None)
     profile_form = profile_form_class(request.POST or None)
-    if request.method == "POST" and account_form.is_valid() and profile_form.is_valid():
+    status = 200
+    wait = auth_budget_wait(request) if request.method == "POST" else None
+    if wait is not None:
+        # The API's sign-up budget per address (b2bbank.throttling): 429, the typed input kept.
+        account_form.is_valid()
+        account_form.add_error(
+            None,
+            f"Too many sign-ups from your network in the last minute. Wait {ceil(wait)} seconds, "
+            "then enter your password again and send the form: your other answers are kept.",
+        )
+        status = 429
+    elif request.method == "POST" and account_form.is_valid() and profile_form.is_valid():
         try:
-            user = signup_service(**account_form.service_fields(), profile=profile_form.cleaned_data)
+            # A new account or an address that already had one: the same answer (ASVS 6.3.8).
+            signup_service(**account_form.service_fields(), profile=profile_form.cleaned_data)
         except ValidationError as exc:
             attach_errors(exc, account_form, profile_form)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome to b2bbank. Your account is ready.")
-            return redirect("dashboard")
+            request.session[SIGNUP_SESSION_KEY] = {"email": account_form.cleaned_data["email"], "role": role}
+            return redirect("accounts:signup-done")
     return render(
         request,
         "accounts/signup_form.html",
         {"role": role, "account_form": account_form, "profile_form": profile_form},
+        status=status,
     )
+
+
+SIGNUP_SESSION_KEY = "signup_done"
+
+
+@require_http_methods(["GET"])
+def signup_done(request: HttpRequest) -> HttpResponse:
+    """After any sign-up: check your inbox, then sign in."""
+    done = request.session.get(SIGNUP_SESSION_KEY)
+    if done is None:
+        return redirect("accounts:signup")
+    return render(request, "accounts/signup_done.html", {"email": done["email"], "role": done["role"]})
 
 
 class EmailLoginView(LoginView):

@@ -15,6 +15,8 @@ from contextvars import ContextVar
 
 from django.http import HttpRequest, HttpResponse
 
+from b2bbank.client_address import client_ip
+
 HEADER = "X-Request-ID"
 _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 current_request_id: ContextVar[str] = ContextVar("request_id", default="-")
@@ -30,7 +32,7 @@ class RequestContextMiddleware:
         request_id = incoming if _VALID.match(incoming) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         id_token = current_request_id.set(request_id)
-        ip_token = current_client_ip.set(request.META.get("REMOTE_ADDR") or None)
+        ip_token = current_client_ip.set(client_ip(request.META) or None)
         try:
             response = self.get_response(request)
         finally:

@@ -23,6 +23,8 @@ from typing import Any
 
 from rest_framework import throttling
 
+from b2bbank.client_address import client_ip
+
 _READS_FOUND = "_throttle_cache_reads_found"
 
 
@@ -80,6 +82,11 @@ class FixedWindowCounter(throttling.SimpleRateThrottle):
             setattr(request, _READS_FOUND, found)
         return count <= self.num_requests
 
+    def get_ident(self, request: Any) -> str:
+        """The client address from b2bbank.client_address (DRF's own trusts any
+        X-Forwarded-For unless NUM_PROXIES is set)."""
+        return client_ip(request.META)
+
     def wait(self) -> float:
         """Seconds until the current window ends."""
         return float(self.duration - self.timer() % self.duration)
@@ -95,3 +102,17 @@ class UserRateThrottle(throttling.UserRateThrottle, FixedWindowCounter):
 
 class ScopedRateThrottle(throttling.ScopedRateThrottle, FixedWindowCounter):
     pass
+
+
+class _AuthScope:
+    throttle_scope = "auth"
+
+
+def auth_budget_wait(request: Any) -> float | None:
+    """Count a page request that trades in credentials (sign-up) against the
+    same per-address `auth` budget as the API's sign-up and token endpoints, so
+    every way in shares one limit. None when allowed, else the seconds to wait."""
+    throttle = ScopedRateThrottle()
+    if throttle.allow_request(request, _AuthScope()):
+        return None
+    return throttle.wait()

@@ -12,9 +12,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.models import ApiToken, BankerProfile
+from accounts.choices import Role
+from accounts.models import ApiToken, BankerProfile, normalize_email
 from accounts.permissions import IsAdmin
 from accounts.selectors import user_with_profile
+from accounts.services import SIGNUP_DONE
 from b2bbank.throttling import ScopedRateThrottle
 
 from .serializers import (
@@ -40,14 +42,20 @@ class _AuthEndpoint(APIView):
     throttle_scope = "auth"
 
 
+def _signup_answer(email: str, role: Role) -> Response:
+    """One answer for a new account and for an address that already had one."""
+    body = {"id": None, "email": normalize_email(email), "role": role, "detail": SIGNUP_DONE}
+    return Response(SignupOutput(body).data, status=status.HTTP_201_CREATED)
+
+
 class BusinessOwnerSignupApi(_AuthEndpoint):
     @extend_schema(request=OwnerSignupInput, responses={201: SignupOutput})
     def post(self, request: Request) -> Response:
         data = OwnerSignupInput(data=request.data)
         data.is_valid(raise_exception=True)
         user_fields, profile = data.split()
-        user = services.business_owner_signup(**user_fields, profile=profile)
-        return Response(SignupOutput(user).data, status=status.HTTP_201_CREATED)
+        services.business_owner_signup(**user_fields, profile=profile)
+        return _signup_answer(user_fields["email"], Role.BUSINESS_OWNER)
 
 
 class BankerSignupApi(_AuthEndpoint):
@@ -56,8 +64,8 @@ class BankerSignupApi(_AuthEndpoint):
         data = BankerSignupInput(data=request.data)
         data.is_valid(raise_exception=True)
         user_fields, profile = data.split()
-        user = services.banker_signup(**user_fields, profile=profile)
-        return Response(SignupOutput(user).data, status=status.HTTP_201_CREATED)
+        services.banker_signup(**user_fields, profile=profile)
+        return _signup_answer(user_fields["email"], Role.BANKER)
 
 
 class TokenCreateApi(_AuthEndpoint):

@@ -6,6 +6,7 @@ ROUTES = {
     "accounts:signup": [Case("get", same(302, anonymous=200))],
     "accounts:signup-owner": [Case("get", same(302, anonymous=200))],
     "accounts:signup-banker": [Case("get", same(302, anonymous=200))],
+    "accounts:signup-done": [Case("get", same(302))],
     "accounts:login": [Case("get", same(302, anonymous=200))],
     "accounts:logout": [Case("post", same(302)), Case("get", same(405))],
     "accounts:owner-home": [Case("get", same(403, anonymous="login", owner_a=200, owner_b=200))],

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.choices import VerificationStatus
 from accounts.models import ApiToken, BankerProfile, User
+from accounts.services import SIGNUP_DONE
 from accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -32,11 +35,21 @@ BANKER_BODY = {
 }
 
 
-def test_owner_signup_returns_201_with_id_email_role(api_client: APIClient) -> None:
-    response = api_client.post("/api/v1/auth/signup/business-owner/", OWNER_BODY, format="json")
+def test_owner_signup_returns_201_with_email_role_and_no_id(
+    api_client: APIClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_client.post("/api/v1/auth/signup/business-owner/", OWNER_BODY, format="json")
     assert response.status_code == 201, response.json()
-    user = User.objects.get()
-    assert response.json() == {"id": user.pk, "email": "founder@example.com", "role": "business_owner"}
+    assert response.json() == {
+        "id": None,
+        "email": "founder@example.com",
+        "role": "business_owner",
+        "detail": SIGNUP_DONE,
+    }
+    assert User.objects.get().email == "founder@example.com"
+    [welcome] = mail.outbox
+    assert (welcome.to, welcome.subject) == (["founder@example.com"], "Welcome to b2bbank")
 
 
 def test_banker_signup_returns_201_and_profile_is_pending(api_client: APIClient) -> None:
@@ -47,14 +60,31 @@ def test_banker_signup_returns_201_and_profile_is_pending(api_client: APIClient)
 
 
 @pytest.mark.parametrize("email", ["founder@example.com", "FOUNDER@EXAMPLE.COM", "Founder@example.COM"])
-def test_signup_duplicate_email_in_any_case_is_400(api_client: APIClient, email: str) -> None:
-    assert (
-        api_client.post("/api/v1/auth/signup/business-owner/", OWNER_BODY, format="json").status_code == 201
-    )
-    response = api_client.post("/api/v1/auth/signup/banker/", {**BANKER_BODY, "email": email}, format="json")
-    assert response.status_code == 400
-    assert "email" in response.json()
+def test_signup_with_a_taken_email_answers_exactly_as_for_a_new_one(
+    api_client: APIClient, email: str, django_capture_on_commit_callbacks: Any
+) -> None:
+    first = api_client.post("/api/v1/auth/signup/business-owner/", OWNER_BODY, format="json")
+    with django_capture_on_commit_callbacks(execute=True):
+        again = api_client.post(
+            "/api/v1/auth/signup/business-owner/", {**OWNER_BODY, "email": email}, format="json"
+        )
+    assert (again.status_code, again.json()) == (first.status_code, first.json())
     assert User.objects.count() == 1
+    [notice] = mail.outbox  # the address's owner hears of it, nobody else
+    assert notice.to == ["founder@example.com"]
+    assert "no new account was created" in notice.body
+
+
+def test_signup_answers_for_new_and_taken_addresses_differ_only_in_the_email(
+    api_client: APIClient, owner_a: User
+) -> None:
+    taken = api_client.post(
+        "/api/v1/auth/signup/banker/", {**BANKER_BODY, "email": owner_a.email}, format="json"
+    )
+    new = api_client.post("/api/v1/auth/signup/banker/", BANKER_BODY, format="json")
+    assert taken.status_code == new.status_code == 201
+    assert {**taken.json(), "email": "x"} == {**new.json(), "email": "x"}
+    assert taken.json()["email"] == owner_a.email
 
 
 def test_signup_weak_password_is_400_naming_password(api_client: APIClient) -> None:

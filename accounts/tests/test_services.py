@@ -12,6 +12,7 @@ from accounts import services
 from accounts.choices import Product, Role, VerificationStatus
 from accounts.models import ApiToken, BankerProfile, BusinessOwnerProfile, User
 from accounts.tests.factories import PASSWORD
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -46,12 +47,20 @@ def test_banker_signup_starts_pending() -> None:
 
 
 @pytest.mark.parametrize("variant", ["dup@example.com", "DUP@EXAMPLE.COM", " Dup@Example.com "])
-def test_signup_refuses_duplicate_email_when_case_differs(variant: str) -> None:
+def test_signup_with_a_taken_email_creates_nothing_and_tells_its_owner(variant: str) -> None:
+    existing = signup_owner("dup@example.com")
+    assert signup_owner(variant) is None
+    assert User.objects.count() == 1
+    kinds = list(Notification.objects.filter(recipient=existing).values_list("kind", flat=True))
+    assert sorted(kinds) == ["account.created", "account.signup_attempt"]
+
+
+def test_signup_with_a_taken_email_still_refuses_a_weak_password_first() -> None:
     signup_owner("dup@example.com")
     with pytest.raises(ValidationError) as exc:
-        signup_owner(variant)
-    assert "email" in exc.value.message_dict
-    assert User.objects.count() == 1
+        signup_owner("dup@example.com", password="short")
+    assert "password" in exc.value.message_dict
+    assert Notification.objects.filter(kind="account.signup_attempt").count() == 0
 
 
 @pytest.mark.parametrize("password", ["short", "password123", "12345678901", "Nia-Owner"])

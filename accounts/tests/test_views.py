@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -20,24 +22,30 @@ ACCOUNT = {
 }
 
 
-def test_owner_signs_up_and_lands_on_owner_dashboard(client: Client) -> None:
-    response = client.post(
-        reverse("accounts:signup-owner"),
-        {
-            **ACCOUNT,
-            "company_name": "Ola Bakery",
-            "industry": "hospitality",
-            "years_in_business": "3",
-            "country": "US",
-        },
-        follow=True,
-    )
-    assert response.redirect_chain[-1][0] == reverse("accounts:owner-home")
-    assert "Ola Bakery" in response.content.decode()
+OWNER_PROFILE = {
+    "company_name": "Ola Bakery",
+    "industry": "hospitality",
+    "years_in_business": "3",
+    "country": "US",
+}
+
+
+def test_owner_signs_up_checks_the_inbox_then_signs_in_to_the_dashboard(client: Client) -> None:
+    response = client.post(reverse("accounts:signup-owner"), {**ACCOUNT, **OWNER_PROFILE}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("accounts:signup-done")
+    html = response.content.decode()
+    assert "Check your inbox" in html
+    assert "ola@example.com" in html
+    assert "_auth_user_id" not in client.session  # not signed in by the sign-up itself
     assert User.objects.get().email == "ola@example.com"
+    signed_in = client.post(
+        reverse("accounts:login"), {"username": "ola@example.com", "password": PASSWORD}, follow=True
+    )
+    assert signed_in.redirect_chain[-1][0] == reverse("accounts:owner-home")
+    assert "Ola Bakery" in signed_in.content.decode()
 
 
-def test_banker_signup_shows_pending_notice(client: Client) -> None:
+def test_banker_signup_says_verification_comes_next_and_the_dashboard_shows_it(client: Client) -> None:
     response = client.post(
         reverse("accounts:signup-banker"),
         {
@@ -50,8 +58,15 @@ def test_banker_signup_shows_pending_notice(client: Client) -> None:
         },
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("accounts:banker-home")
-    assert "awaiting verification" in response.content.decode()
+    assert "Our team verifies every banker" in response.content.decode()
+    client.post(reverse("accounts:login"), {"username": "ola@example.com", "password": PASSWORD})
+    assert "awaiting verification" in client.get(reverse("accounts:banker-home")).content.decode()
+
+
+def test_signup_done_without_a_signup_goes_back_to_the_choice(client: Client) -> None:
+    response = client.get(reverse("accounts:signup-done"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:signup")
 
 
 def test_signup_form_shows_inline_errors_and_creates_nothing(client: Client) -> None:
@@ -89,20 +104,21 @@ def test_signup_form_reports_weak_password_from_service(client: Client) -> None:
     assert not User.objects.exists()
 
 
-def test_signup_duplicate_email_any_case_is_a_form_error(client: Client, owner_a: User) -> None:
-    response = client.post(
-        reverse("accounts:signup-owner"),
-        {
-            **ACCOUNT,
-            "email": "OWNER.A@example.com",
-            "company_name": "X",
-            "industry": "retail",
-            "years_in_business": "1",
-            "country": "US",
-        },
-    )
-    assert "already exists" in response.content.decode()
-    assert User.objects.count() == 1
+def test_signup_with_a_taken_email_any_case_looks_exactly_like_a_new_one(
+    owner_a: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = reverse("accounts:signup-owner")
+    with django_capture_on_commit_callbacks(execute=True):
+        taken = Client().post(url, {**ACCOUNT, **OWNER_PROFILE, "email": "OWNER.A@example.com"}, follow=True)
+        new = Client().post(url, {**ACCOUNT, **OWNER_PROFILE}, follow=True)
+    assert taken.redirect_chain == new.redirect_chain
+    html_taken = taken.content.decode().replace("owner.a@example.com", "EMAIL")
+    html_new = new.content.decode().replace("ola@example.com", "EMAIL")
+    strip = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    assert strip.sub("", html_taken) == strip.sub("", html_new)
+    assert "already exists" not in html_taken
+    assert User.objects.count() == 2  # owner_a and Ola
+    assert [m.to for m in mail.outbox] == [["owner.a@example.com"], ["ola@example.com"]]
 
 
 def test_login_with_email_in_any_case(client: Client, owner_a: User) -> None:

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "b2bbank.request_limits.UrlLengthLimitMiddleware",
     "b2bbank.request_context.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -68,6 +69,10 @@ MIDDLEWARE = [
     # Last, so it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The longest address (path + query string) served; longer ones are 414
+# (b2bbank/request_limits.py). nginx in front refuses past 8 KB as well.
+B2BBANK_MAX_URL_LENGTH = env.int("B2BBANK_MAX_URL_LENGTH", default=8192)
 
 ROOT_URLCONF = "b2bbank.urls"
 WSGI_APPLICATION = "b2bbank.wsgi.application"
@@ -93,10 +98,12 @@ TEMPLATES = [
 DATABASES: dict[str, dict] = {}
 if env.str("DATABASE_URL", default=""):
     DATABASES["default"] = env.db_url("DATABASE_URL")
-# Persistent connections with health checks suit WSGI workers; Daphne processes
-# set DJANGO_DB_POOL=1 to use psycopg's pool instead (see docs/deploy.md).
+# Persistent connections with health checks suit WSGI workers; ASGI processes
+# (Daphne) use psycopg's pool: b2bbank/asgi.py makes DJANGO_DB_POOL=1 their
+# default, and the pool's max_size bounds their connections (docs/deploy.md).
 DB_CONN_MAX_AGE = env.int("DJANGO_CONN_MAX_AGE", default=60)
 DB_POOL = env.bool("DJANGO_DB_POOL", default=False)
+DB_POOL_MAX_SIZE = env.int("DJANGO_DB_POOL_MAX_SIZE", default=10)
 # Statements a connection has run this many times are prepared on the server
 # (psycopg), so PostgreSQL stops parsing and planning the bearer-token lookup,
 # the session read and the search on every request; 0 turns it off (e.g. behind
@@ -112,7 +119,7 @@ def configure_database(db: dict) -> dict:
         db["OPTIONS"]["prepare_threshold"] = DB_PREPARE_THRESHOLD
     if DB_POOL:
         db["CONN_MAX_AGE"] = 0
-        db["OPTIONS"]["pool"] = {"min_size": 2, "max_size": 10, "timeout": 10}
+        db["OPTIONS"]["pool"] = {"min_size": 2, "max_size": DB_POOL_MAX_SIZE, "timeout": 10}
     else:
         db["CONN_MAX_AGE"] = DB_CONN_MAX_AGE
         db["CONN_HEALTH_CHECKS"] = True
@@ -155,7 +162,12 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env.int("B2BBANK_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "b2bbank.client_address.client_ip_for_request"
+
+# The reverse proxies whose X-Forwarded-For is believed (addresses or networks,
+# e.g. "10.0.0.5,10.1.0.0/16"); none by default. The one source of the client
+# address for throttles, lockout and audit (b2bbank/client_address.py).
+B2BBANK_TRUSTED_PROXIES: list[str] = env.list("B2BBANK_TRUSTED_PROXIES", default=[])
 
 # Two-factor authentication (django-otp): TOTP apps plus one-time recovery codes.
 # Required for staff and for the roles listed; production defaults to bankers.
@@ -242,7 +254,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["b2bbank.json_input.StrictJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "b2bbank.openapi.B2BAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "b2bbank.api_errors.exception_handler",

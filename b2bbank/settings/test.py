@@ -6,6 +6,9 @@ from .dev import DATABASES, REST_FRAMEWORK, env
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
+# The origins the in-process websocket tests send (their handshakes carry no
+# Host header, so the same-origin rule alone would refuse them).
+CSRF_TRUSTED_ORIGINS = ["http://testserver", "http://127.0.0.1"]
 # Argon2 is deliberately slow; tests create hundreds of users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -20,11 +23,14 @@ REST_FRAMEWORK = {
         "chat_send": "10000/min",
     },
 }
-# Connections are opened and closed per test; persistent ones only hold locks.
-DATABASES["default"]["CONN_MAX_AGE"] = 0
-# A server process started by the browser tests serves the test database.
+# A server process started by the browser and server tests serves the test
+# database and keeps its connections as `make run` does (the ASGI pool);
+# the test process itself opens and closes them per test, since persistent
+# ones only hold locks there.
 if env.str("B2BBANK_SERVE_DATABASE", default=""):
     DATABASES["default"]["NAME"] = env.str("B2BBANK_SERVE_DATABASE")
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Two-factor enforcement is off for the suite at large (fixtures sign in with
 # force_login); tests/test_two_factor.py turns it on and checks every path.

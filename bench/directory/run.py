@@ -100,6 +100,7 @@ def load() -> str:
     step(f"loaded {BANKERS:,} bankers and their users in {time.monotonic() - started:.1f} s")
     password = secrets.token_urlsafe(16)
     services.business_owner_signup(
+        welcome=False,
         email="bench.owner@example.com",
         password=password,
         first_name="Bench",

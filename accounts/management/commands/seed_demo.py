@@ -98,6 +98,7 @@ class Command(BaseCommand):
         rng = random.Random(42)  # noqa: S311 - demo data, not security
         if not User.objects.filter(email=OWNER_EMAIL).exists():
             services.business_owner_signup(
+                welcome=False,
                 email=OWNER_EMAIL,
                 password=DEMO_PASSWORD,
                 first_name="Olivia",
@@ -124,6 +125,7 @@ class Command(BaseCommand):
                 products = [Product.EQUIPMENT_FINANCING, Product.TERM_LOAN, Product.LINE_OF_CREDIT]
             institution = BANKS[index % len(BANKS)]
             user = services.banker_signup(
+                welcome=False,
                 email=email,
                 password=DEMO_PASSWORD,
                 first_name=FIRST[index % len(FIRST)],
@@ -144,9 +146,11 @@ class Command(BaseCommand):
                     "accepting_new_clients": index % 7 != 6,
                 },
             )
+            assert user is not None  # noqa: S101 - the loop skips addresses that exist
             services.banker_set_verification(banker_id=user.pk, status=VerificationStatus.VERIFIED)
         if not User.objects.filter(email=PENDING_EMAIL).exists():
             services.banker_signup(
+                welcome=False,
                 email=PENDING_EMAIL,
                 password=DEMO_PASSWORD,
                 first_name="Pat",
