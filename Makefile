@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat clean
+.PHONY: install axe run test lint audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+## axe-core, from the npm registry, for the browser suite's accessibility gate (tests/browser/axe.py)
+AXE_VERSION := 4.14.1
+AXE := .tools/node_modules/axe-core/axe.min.js
+$(AXE):
+	@command -v npm >/dev/null || { echo "installing npm (Debian package)"; apt-get update -qq && apt-get install -y -qq npm >/dev/null; }
+	npm install --silent --no-audit --no-fund --prefix .tools axe-core@$(AXE_VERSION)
+
+axe: $(AXE)
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
@@ -27,7 +36,7 @@ run: demo
 	$(BIN)/daphne -b 127.0.0.1 -p 8000 b2bbank.asgi:application
 
 ## test: lint, Django checks, migrations check and the whole pytest suite
-test: lint
+test: lint $(AXE)
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
