@@ -63,3 +63,17 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _client_error(request, 400, "Bad request.", "bad_request", "400.html")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without a valid security token (an old tab, cookies off,
+    another site): say what to do in the site's own page, not Django's bare one."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {
+                "detail": "CSRF check failed: send the csrftoken cookie's value in X-CSRFToken.",
+                "code": "csrf_failed",
+            },
+            status=403,
+        )
+    return HttpResponse(loader.render_to_string("403_csrf.html", request=request), status=403)

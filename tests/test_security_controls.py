@@ -211,3 +211,15 @@ def test_requests_right_after_login_do_not_rewrite_the_session(
     # the clocks were stamped at login.
     with django_assert_num_queries(4):
         client.get("/owner/")
+
+
+def test_a_csrf_failure_is_the_sites_own_page_with_what_to_do(owner_a: Any) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner_a)
+    response = client.post("/account/profile/", {"first_name": "X"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Please send the form again" in html
+    assert "nothing was saved" in html
+    assert 'href="/account/profile/"' in html
+    assert "CSRF verification failed" not in html  # not Django's bare page

@@ -183,6 +183,7 @@ SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "b2bbank.error_views.csrf_failure"
 
 # Content-Security-Policy with per-request nonces (django-csp). Pages load their
 # scripts and styles from /static/; the few inline blocks carry the nonce.
