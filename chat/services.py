@@ -15,6 +15,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -24,6 +25,8 @@ from accounts.permissions import is_business_owner
 from accounts.selectors import verified_bankers
 from b2bbank.domain_errors import DomainError, Forbidden, NotFound
 from b2bbank.realtime import publish_all_on_commit, publish_on_commit
+from documents.models import ChatAttachment
+from documents.services import chat_attachment_check, chat_attachment_store
 
 from . import events
 from .models import BODY_MAX, CLIENT_ID_MAX, Conversation, Message, RealtimeTicket
@@ -85,6 +88,8 @@ class MessageSendRequest:
     body: str
     client_id: str = ""
     created_at: datetime = field(default_factory=timezone.now)
+    # A file already stored for this message (message_send_with_file); the body may then be empty.
+    attachment: ChatAttachment | None = None
 
 
 @dataclass(frozen=True)
@@ -105,14 +110,23 @@ class SendFailed(DomainError):
 
 
 def message_send(
-    *, sender: Any, conversation_id: int, body: str, client_id: str = ""
+    *,
+    sender: Any,
+    conversation_id: int,
+    body: str,
+    client_id: str = "",
+    attachment: ChatAttachment | None = None,
 ) -> tuple[Message, bool]:
     """Store a message and publish `message.new` to both participants (every
     tab, the sender's too). A repeated `client_id` returns the stored message
     (created=False) and re-sends its event to the sender only. A batch of one
     of messages_send_batch, so REST and the socket share every rule."""
     request = MessageSendRequest(
-        sender=sender, conversation_id=conversation_id, body=body, client_id=client_id or ""
+        sender=sender,
+        conversation_id=conversation_id,
+        body=body,
+        client_id=client_id or "",
+        attachment=attachment,
     )
     with transaction.atomic():
         [result] = _send_batch([request])
@@ -120,6 +134,42 @@ def message_send(
         raise result.error
     assert result.message is not None  # noqa: S101 - no error means a message
     return result.message, result.created
+
+
+def message_send_with_file(
+    *, sender: Any, conversation_id: int, body: str, upload: UploadedFile | None, client_id: str = ""
+) -> tuple[Message, bool]:
+    """A message carrying one file (checked and stored as documents are: 400
+    empty, 413 too large, 415 not an accepted type). The file and the message
+    are stored together or not at all; a repeated client_id returns the stored
+    message and keeps nothing of the new file."""
+    _locked_conversation(user=sender, conversation_id=conversation_id)  # 404 before reading the file
+    checked = chat_attachment_check(upload)
+
+    def send(attachment: ChatAttachment) -> tuple[Message, bool]:
+        message, created = message_send(
+            sender=sender,
+            conversation_id=conversation_id,
+            body=body,
+            client_id=client_id,
+            attachment=attachment,
+        )
+        if not created:
+            raise _Repeated(message)
+        return message, created
+
+    try:
+        return chat_attachment_store(
+            actor=sender, conversation_id=conversation_id, checked=checked, then=send
+        )
+    except _Repeated as repeated:
+        return repeated.message, False
+
+
+class _Repeated(Exception):
+    def __init__(self, message: Message) -> None:
+        super().__init__("repeated client_id")
+        self.message = message
 
 
 def messages_send_batch(*, requests: Sequence[MessageSendRequest]) -> list[MessageSendResult]:
@@ -145,8 +195,8 @@ _LOCK_CONVERSATIONS = """
 # ORDER BY n: identities are drawn in request order, so a conversation's ids
 # follow its senders' order; RETURNING keeps that order (as bulk_create relies on).
 _INSERT_MESSAGES = """
-    INSERT INTO chat_message (conversation_id, sender_id, body, client_id, created_at)
-    SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, (e->>4)::timestamptz
+    INSERT INTO chat_message (conversation_id, sender_id, body, client_id, created_at, attachment_id)
+    SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, (e->>4)::timestamptz, (e->>5)::bigint
     FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS m(e, n) ORDER BY n
     ON CONFLICT DO NOTHING
     RETURNING id, conversation_id, sender_id, client_id"""
@@ -195,7 +245,14 @@ def _send_batch(requests: Sequence[MessageSendRequest]) -> list[MessageSendResul
             [
                 json.dumps(
                     [
-                        [r.conversation_id, r.sender.pk, r.body, r.client_id, r.created_at.isoformat()]
+                        [
+                            r.conversation_id,
+                            r.sender.pk,
+                            r.body,
+                            r.client_id,
+                            r.created_at.isoformat(),
+                            r.attachment.pk if r.attachment is not None else None,
+                        ]
                         for r in (requests[i] for i in todo)
                     ]
                 )
@@ -221,6 +278,7 @@ def _send_batch(requests: Sequence[MessageSendRequest]) -> list[MessageSendResul
                 body=request.body,
                 client_id=request.client_id,
                 created_at=request.created_at,
+                attachment=request.attachment,
             )
             results[i] = MessageSendResult(message=message, created=True)
             outgoing.append((list(people[request.conversation_id]), events.message_new(message)))
@@ -241,6 +299,8 @@ def _invalid(request: MessageSendRequest) -> ValidationError | None:
     body, client_id = request.body, request.client_id
     if isinstance(body, str) and 0 < len(body) <= BODY_MAX and len(client_id) <= CLIENT_ID_MAX:
         return None
+    if request.attachment is not None and body == "" and len(client_id) <= CLIENT_ID_MAX:
+        return None  # a file alone is a message
     try:
         Message(body=body, client_id=client_id).full_clean(
             exclude=["conversation", "sender"], validate_constraints=False
@@ -262,7 +322,10 @@ def _resolve_repeats(
     for i in repeated:
         r = requests[i]
         keys |= Q(conversation_id=r.conversation_id, sender_id=r.sender.pk, client_id=r.client_id)
-    stored = {(m.conversation_id, m.sender_id, m.client_id): m for m in Message.objects.filter(keys)}
+    stored = {
+        (m.conversation_id, m.sender_id, m.client_id): m
+        for m in Message.objects.filter(keys).select_related("attachment")
+    }
     for i in repeated:
         r = requests[i]
         existing = stored[(r.conversation_id, r.sender.pk, r.client_id)]

@@ -298,3 +298,19 @@ def application_decline(*, actor: Any, application_id: int, reason: str, note: s
 def application_withdraw(*, actor: Any, application_id: int, note: str = "") -> LoanApplication:
     """The owner withdraws an application that is not decided yet."""
     return _move(actor=actor, application_id=application_id, action=Action.WITHDRAW, note=note)
+
+
+def application_timeline_add(*, actor: Any, application: LoanApplication, note: str) -> ApplicationEvent:
+    """A timeline entry that is not a status move (another app's step, e.g. a
+    document given, asked for or reviewed): from and to are both the current
+    status. Runs in the caller's transaction; the caller checked access."""
+    event = ApplicationEvent(
+        application=application,
+        actor=actor,
+        from_status=application.status,
+        to_status=application.status,
+        note=note[:2000],
+    )
+    event.full_clean(exclude=["application", "actor"], validate_constraints=False)
+    event.save()
+    return event
