@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsBanker, IsBusinessOwner
 from b2bbank.openapi import ERROR
+from chat.permissions import CanChat
 from documents import selectors, services, sniffing
 from documents.files import file_response, incoming_file
 from loans.permissions import IsOwnerOrBanker
@@ -148,6 +149,8 @@ class ApplicationDocumentRequestsApi(APIView):
 
 class AttachmentDownloadApi(APIView):
     """A chat attachment, for the conversation's two participants."""
+
+    permission_classes = (CanChat,)
 
     @extend_schema(parameters=[INLINE_PARAMETER], responses=DOWNLOAD)
     def get(self, request: Request, pk: int) -> FileResponse:

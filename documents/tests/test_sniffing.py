@@ -57,7 +57,7 @@ def test_anything_else_is_refused(content: bytes) -> None:
         ("bad\x00name.pdf", "badname.pdf"),
         ("invoice\u202efdp.exe", "invoicefdp.exe"),
         ("  ..hidden.pdf ", "hidden.pdf"),
-        ("Übersicht Q3 – 2024.pdf", "Übersicht Q3 – 2024.pdf"),
+        ("Übersicht Q3 \u2013 2024.pdf", "Übersicht Q3 \u2013 2024.pdf"),
         ("", "document"),
         ("../", "document"),
         ("tab\tand\nnewline.csv", "tab and newline.csv"),
