@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat clean
+.PHONY: install run test lint audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat bench-documents clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,7 +78,7 @@ bench-loans: install
 	$(BIN)/python bench/loans_bench.py $(N)
 
 ## bench: every benchmark
-bench: bench-directory bench-loans bench-chat
+bench: bench-directory bench-loans bench-chat bench-documents
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
@@ -87,3 +87,7 @@ clean:
 bench-chat: install
 	$(BIN)/python -m bench.chat.run
 
+
+## bench-documents: 20 concurrent 10 MB uploads through the documents API next to a bare streaming view, MB/s and server RSS
+bench-documents: install
+	$(BIN)/python -m bench.documents.run $(ROUNDS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -36,8 +36,14 @@ def _document(request: HttpRequest, pk: int) -> Document:
         raise Http404(exc.detail) from exc
 
 
-def _back(application_id: int) -> HttpResponseRedirect:
-    return redirect(reverse("loans:detail", args=[application_id]) + "#documents")
+def _back(application_id: int, request: HttpRequest | None = None) -> HttpResponse:
+    """Back to the application page. The page script's upload (which shows
+    progress) gets the address as JSON instead, so the message waits for the
+    page it then loads rather than being used up by a followed redirect."""
+    url = reverse("loans:detail", args=[application_id]) + "#documents"
+    if request is not None and request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return JsonResponse({"redirect": url})
+    return redirect(url)
 
 
 def _refused(request: HttpRequest, exc: Exception) -> None:
@@ -68,7 +74,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         form = UploadForm(request.POST, requests=[(r.pk, "") for r in application.document_requests.all()])
         if not form.is_valid():
             _form_error(request, form)
-            return _back(pk)
+            return _back(pk, request)
         document = services.document_upload(
             actor=request.user,
             application_id=pk,
@@ -80,7 +86,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         _refused(request, exc)
     else:
         messages.success(request, f"{document.name} was uploaded. Your banker has been told.")
-    return _back(pk)
+    return _back(pk, request)
 
 
 @role_required(Role.BANKER)

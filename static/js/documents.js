@@ -67,8 +67,17 @@
         text.textContent = percent + "%";
       });
       request.addEventListener("load", function () {
-        // The server redirected back to the application page with a message.
-        window.location.assign(request.responseURL || window.location.href);
+        // The server answers where to go (the application page, with its message).
+        var next = window.location.pathname;
+        try { next = JSON.parse(request.responseText).redirect || next; } catch (e) { /* a proxy's error page */ }
+        if (request.status === 413) { fail("This file is over the size limit."); return; }
+        var target = new URL(next, window.location.href);
+        if (target.pathname === window.location.pathname) {
+          window.location.hash = target.hash;
+          window.location.reload();  // the same page: show its new state and message
+        } else {
+          window.location.assign(target.href);
+        }
       });
       request.addEventListener("error", function () { fail("The upload did not finish. Check the file and try again."); });
       form.dataset.uploading = "1";
