@@ -12,15 +12,26 @@ from accounts.permissions import is_banker
 from b2bbank.domain_errors import NotFound
 from chat.selectors import conversation_get
 from loans.models import LoanApplication
-from loans.selectors import application_for, applications_visible_to
+from loans.selectors import applications_visible_to
 
 from .models import ChatAttachment, Document, DocumentRequest, RequestStatus
 from .permissions import can_delete_document, can_request_documents, can_review_document, can_upload_document
 
 
 def application_for_documents(*, user: Any, application_id: int) -> LoanApplication:
-    """The application if the viewer may see its documents; NotFound otherwise."""
-    return application_for(user=user, application_id=application_id)
+    """The application if the viewer may see its documents; NotFound otherwise.
+    Only the two parties are joined (not their profiles): the upload path
+    runs this twice per request (the view's 404-first check and the service)."""
+    application = (
+        applications_visible_to(user=user)
+        .select_related(None)
+        .select_related("owner", "banker")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise NotFound("No such application.")
+    return application
 
 
 def documents_of(*, application: LoanApplication) -> QuerySet[Document]:

@@ -38,6 +38,10 @@ class BoundedUploadHandler(TemporaryFileUploadHandler):
     """TemporaryFileUploadHandler that hashes as it writes and refuses to go
     past the size limit (counted over every file of the request)."""
 
+    # Four times Django's 64 KiB: a quarter of the Python-level iterations of
+    # parsing, hashing and writing; 20 uploads in flight hold 5 MB of chunks.
+    chunk_size = 256 * 1024
+
     def __init__(self, request: HttpRequest | None = None) -> None:
         super().__init__(request)
         self.limit = max_bytes()
