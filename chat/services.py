@@ -15,7 +15,6 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -26,7 +25,6 @@ from accounts.selectors import verified_bankers
 from b2bbank.domain_errors import DomainError, Forbidden, NotFound
 from b2bbank.realtime import publish_all_on_commit, publish_on_commit
 from documents.models import ChatAttachment
-from documents.services import chat_attachment_check, chat_attachment_store
 
 from . import events
 from .models import BODY_MAX, CLIENT_ID_MAX, Conversation, Message, RealtimeTicket
@@ -134,42 +132,6 @@ def message_send(
         raise result.error
     assert result.message is not None  # noqa: S101 - no error means a message
     return result.message, result.created
-
-
-def message_send_with_file(
-    *, sender: Any, conversation_id: int, body: str, upload: UploadedFile | None, client_id: str = ""
-) -> tuple[Message, bool]:
-    """A message carrying one file (checked and stored as documents are: 400
-    empty, 413 too large, 415 not an accepted type). The file and the message
-    are stored together or not at all; a repeated client_id returns the stored
-    message and keeps nothing of the new file."""
-    _locked_conversation(user=sender, conversation_id=conversation_id)  # 404 before reading the file
-    checked = chat_attachment_check(upload)
-
-    def send(attachment: ChatAttachment) -> tuple[Message, bool]:
-        message, created = message_send(
-            sender=sender,
-            conversation_id=conversation_id,
-            body=body,
-            client_id=client_id,
-            attachment=attachment,
-        )
-        if not created:
-            raise _Repeated(message)
-        return message, created
-
-    try:
-        return chat_attachment_store(
-            actor=sender, conversation_id=conversation_id, checked=checked, then=send
-        )
-    except _Repeated as repeated:
-        return repeated.message, False
-
-
-class _Repeated(Exception):
-    def __init__(self, message: Message) -> None:
-        super().__init__("repeated client_id")
-        self.message = message
 
 
 def messages_send_batch(*, requests: Sequence[MessageSendRequest]) -> list[MessageSendResult]:

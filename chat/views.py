@@ -16,7 +16,7 @@ from b2bbank.domain_errors import DomainError, TooLarge, UnsupportedType
 from b2bbank.page_errors import report_domain_error
 from documents.files import incoming_file
 
-from . import selectors, services
+from . import attachments, selectors, services
 from .api.serializers import person
 from .forms import MessageForm, StartForm
 from .rate_limit import ChatSendThrottle
@@ -46,7 +46,7 @@ def _send_from_page(request: HttpRequest, conversation_id: int, data: dict[str, 
             client_id=data["client_id"],
         )
     else:
-        services.message_send_with_file(
+        attachments.message_send_with_file(
             sender=request.user,
             conversation_id=conversation_id,
             body=data["body"],

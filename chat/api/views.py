@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiToken
 from accounts.permissions import IsBusinessOwner
-from chat import selectors, services
+from chat import attachments, selectors, services
 from chat.permissions import CanChat
 from chat.rate_limit import ChatSendThrottle
 from documents.api.views import UPLOAD_ERRORS
@@ -126,7 +126,7 @@ class MessageListApi(APIView):
         upload = incoming_file(request)
         data = MessageSendWithFileInput(data=request.data)
         data.is_valid(raise_exception=True)
-        message, created = services.message_send_with_file(
+        message, created = attachments.message_send_with_file(
             sender=request.user,
             conversation_id=conversation_id,
             body=data.validated_data["body"].strip(),

@@ -162,7 +162,7 @@
     data.append("body", body);
     data.append("file", fileInput.files[0]);
     data.append("client_id", newClientId());
-    statusEl.textContent = "Sending file…";
+    typingEl.textContent = "Sending " + fileInput.files[0].name + "…";
     fetch(messagesUrl, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf, Accept: "application/json" }, body: data })
       .then(function (r) {
         return r.json().then(function (payload) {
@@ -170,8 +170,8 @@
           if (!list.querySelector('li[data-id="' + payload.id + '"]')) { clearEmpty(); list.appendChild(build(payload, false)); toBottom(); }
         });
       })
-      .then(function () { fileInput.value = ""; input.value = ""; statusEl.textContent = "Sent"; })
-      .catch(function (error) { statusEl.textContent = error.message; });
+      .then(function () { fileInput.value = ""; input.value = ""; typingEl.textContent = ""; })
+      .catch(function (error) { typingEl.textContent = error.message; });
   }
 
   form.addEventListener("submit", function (event) {

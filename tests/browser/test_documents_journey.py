@@ -38,7 +38,7 @@ def test_banker_asks_owner_uploads_banker_accepts(new_page: Any, tmp_path: Path)
     assert documents.get_by_text("Ask for a document").is_visible()  # open while nothing is asked yet
     documents.get_by_label("Kind of document").select_option("tax_return")
     documents.get_by_label("What exactly you need").fill("Business tax returns for 2023 and 2024, signed.")
-    documents.get_by_role("button", name="Send request").click()
+    documents.get_by_role("button", name="Request document").click()
     assert banker.get_by_text("You asked for tax return").is_visible()
     assert DocumentRequest.objects.get().status == "open"
 
@@ -91,3 +91,37 @@ def test_banker_asks_owner_uploads_banker_accepts(new_page: Any, tmp_path: Path)
     assert info.value.suggested_filename == "Kim Bakery tax return 2024.pdf"
     assert errors == []
     assert (ARTIFACTS / "documents-owner-accepted-390.png").exists()
+
+
+def test_a_file_sent_in_chat_arrives_live(new_page: Any, tmp_path: Path) -> None:
+    from chat.tests.factories import ConversationFactory
+
+    owner_user = OwnerFactory(email="file.owner@example.com", first_name="Dana", last_name="Kim")
+    banker_user = BankerFactory(email="file.banker@example.com", first_name="Lee", last_name="Park")
+    conversation = ConversationFactory(owner=owner_user, banker=banker_user)
+    errors: list[str] = []
+    banker = new_page()
+    banker.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(banker, banker_user.email, lands_on="/banker/")
+    banker.goto(f"/messages/{conversation.pk}/")
+    banker.locator("[data-chat-status]", has_text="Live").wait_for()
+
+    owner = new_page()
+    owner.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(owner, owner_user.email, lands_on="/owner/")
+    owner.goto(f"/messages/{conversation.pk}/")
+    plan = tmp_path / "Cash flow plan.pdf"
+    plan.write_bytes(PDF)
+    owner.get_by_label("Message").fill("Here is the cash flow plan.")
+    owner.get_by_label("Attach a file").set_input_files(str(plan))
+    owner.get_by_role("button", name="Send", exact=True).click()
+
+    link = banker.locator(".chat-attachment", has_text="Cash flow plan.pdf")
+    link.wait_for()
+    assert link.get_attribute("href", timeout=1000).endswith("/download/")  # type: ignore[union-attr]
+    assert "Here is the cash flow plan." in banker.locator(".chat-messages").inner_text()
+    screenshot(banker, "documents-chat-attachment")
+    with banker.expect_download() as info:
+        link.click()
+    assert info.value.suggested_filename == "Cash flow plan.pdf"
+    assert errors == []
