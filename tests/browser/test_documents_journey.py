@@ -125,3 +125,54 @@ def test_a_file_sent_in_chat_arrives_live(new_page: Any, tmp_path: Path) -> None
         link.click()
     assert info.value.suggested_filename == "Cash flow plan.pdf"
     assert errors == []
+
+
+def test_view_opens_a_pdf_in_the_browsers_viewer_under_the_sandbox(new_page: Any) -> None:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from documents.tests.factories import DocumentFactory
+    from documents.tests.samples import one_page_pdf
+
+    owner_user = OwnerFactory(email="viewer.owner@example.com")
+    application = ApplicationFactory(owner=owner_user, status=Status.IN_REVIEW)
+    content = one_page_pdf()
+    key = storages["documents"].save("vw/viewer-test", ContentFile(content))
+    document = DocumentFactory(application=application, storage_key=key, size=len(content), name="return.pdf")
+    page = new_page()
+    log_in(page, owner_user.email, lands_on="/owner/")
+    page.goto(f"/applications/{application.pk}/")
+    with page.context.expect_page() as opened:
+        page.get_by_role("link", name="View return.pdf in a new tab").click()
+    viewer = opened.value
+    viewer.wait_for_load_state()
+    viewer.wait_for_timeout(1500)
+    assert viewer.url.endswith(f"/documents/{document.pk}/download/?disposition=inline")
+    # Shown as a PDF (Chromium's viewer; the screenshot shows the page), not downloaded or blocked.
+    assert viewer.evaluate("document.contentType") == "application/pdf"
+    screenshot(viewer, "documents-inline-pdf")
+
+
+def test_a_file_dropped_on_the_form_is_uploaded(new_page: Any) -> None:
+    owner_user = OwnerFactory(email="drop.owner@example.com")
+    application = ApplicationFactory(owner=owner_user, status=Status.IN_REVIEW)
+    page = new_page()
+    log_in(page, owner_user.email, lands_on="/owner/")
+    page.goto(f"/applications/{application.pk}/")
+    form = page.locator("form[data-upload]")
+    form.get_by_label("Kind of document").select_option("ar_aging")
+    drop = page.evaluate_handle(
+        """() => {
+            const data = new DataTransfer();
+            data.items.add(new File(["customer,due,amount\\nAcme,2024-05-01,1200\\n"], "aging.csv", {type: "text/csv"}));
+            return data;
+        }"""
+    )
+    zone = form.locator("[data-dropzone]")
+    zone.dispatch_event("dragenter", {"dataTransfer": drop})
+    assert "dropzone-over" in (zone.get_attribute("class") or "")
+    zone.dispatch_event("drop", {"dataTransfer": drop})
+    assert form.get_by_label("File").evaluate("input => input.files[0].name") == "aging.csv"
+    form.get_by_role("button", name="Upload").click()
+    page.get_by_text("aging.csv was uploaded").wait_for()
+    assert Document.objects.get().content_type == "text/csv"
