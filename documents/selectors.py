@@ -14,7 +14,7 @@ from chat.selectors import conversation_get
 from loans.models import LoanApplication
 from loans.selectors import applications_visible_to
 
-from .models import ChatAttachment, Document, DocumentRequest, RequestStatus
+from .models import ChatAttachment, Document, DocumentRequest, DocumentStatus, RequestStatus
 from .permissions import can_delete_document, can_request_documents, can_review_document, can_upload_document
 
 
@@ -79,6 +79,13 @@ class ChecklistItem:
     def done(self) -> bool:
         return self.request.status == RequestStatus.ACCEPTED
 
+    @property
+    def last_rejection(self) -> Document | None:
+        """The newest rejected file of a request that is open again (why it re-opened)."""
+        if self.request.status != RequestStatus.OPEN:
+            return None
+        return next((d for d in self.documents if d.status == DocumentStatus.REJECTED), None)
+
 
 @dataclass
 class DocumentsSection:
@@ -94,7 +101,10 @@ class DocumentsSection:
 
     @property
     def open_requests(self) -> list[DocumentRequest]:
-        return [item.request for item in self.checklist if item.request.status == RequestStatus.OPEN]
+        """Requests a new file may answer: open ones, and fulfilled ones still in
+        review (a tax return for two years may come as two files)."""
+        wanted = (RequestStatus.OPEN, RequestStatus.FULFILLED)
+        return [item.request for item in self.checklist if item.request.status in wanted]
 
 
 def documents_section(*, user: Any, application: LoanApplication) -> DocumentsSection:

@@ -141,3 +141,12 @@ def test_admin_lists_documents_read_only_without_their_contents(staff: Any, appl
     assert reverse("api:document-download", args=[document.pk]) not in detail
     assert document.storage_key not in detail
     assert client.post(reverse("admin:documents_document_delete", args=[document.pk])).status_code == 403
+
+
+def test_a_rejected_file_reopens_the_item_and_says_why(owner_a: Any, application: Any) -> None:
+    request = DocumentRequestFactory(application=application, status=RequestStatus.OPEN)
+    DocumentFactory(
+        application=application, request=request, status="rejected", review_note="Unsigned", name="r.pdf"
+    )
+    html = page(signed_in(owner_a), application)
+    assert "r.pdf was rejected: Unsigned. Please upload a new file." in html
