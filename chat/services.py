@@ -86,7 +86,7 @@ class MessageSendRequest:
     body: str
     client_id: str = ""
     created_at: datetime = field(default_factory=timezone.now)
-    # A file already stored for this message (message_send_with_file); the body may then be empty.
+    # A file already stored for this message (chat.attachments); the body may then be empty.
     attachment: ChatAttachment | None = None
 
 
