@@ -249,7 +249,6 @@ STORAGES["documents"] = document_storage()
 # Every multipart body streams to a temporary file (never held in memory), its
 # sha256 computed on the way, and stops at B2BBANK_DOCUMENT_MAX_BYTES.
 FILE_UPLOAD_HANDLERS = ["documents.uploads.BoundedUploadHandler"]
-FILE_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
 
 # The platform's one currency (DESIGN.md: money is Decimal, one currency).
 PLATFORM_CURRENCY = env.str("B2BBANK_CURRENCY", default="USD")
