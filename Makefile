@@ -21,6 +21,7 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_loans_demo
+	$(BIN)/python manage.py seed_documents_demo
 
 ## run: the app on http://127.0.0.1:8000 (HTTP and websockets, Daphne), with demo data
 run: demo

@@ -131,8 +131,8 @@ def test_view_opens_a_pdf_in_the_browsers_viewer_under_the_sandbox(new_page: Any
     from django.core.files.base import ContentFile
     from django.core.files.storage import storages
 
+    from documents.demo_files import one_page_pdf
     from documents.tests.factories import DocumentFactory
-    from documents.tests.samples import one_page_pdf
 
     owner_user = OwnerFactory(email="viewer.owner@example.com")
     application = ApplicationFactory(owner=owner_user, status=Status.IN_REVIEW)
