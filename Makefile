@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install axe run test lint audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat clean
+.PHONY: install axe run test lint audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat bench-documents clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_loans_demo
+	$(BIN)/python manage.py seed_documents_demo
 
 ## run: the app on http://127.0.0.1:8000 (HTTP and websockets, Daphne), with demo data
 run: demo
@@ -45,7 +46,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/bandit -q -r accounts audit b2bbank directory loans chat -x '*/tests/*,*/migrations/*' --severity-level high
+	$(BIN)/bandit -q -r accounts audit b2bbank directory loans chat documents -x '*/tests/*,*/migrations/*' --severity-level high
 
 ## audit-deps: known vulnerabilities in the pinned requirements. --strict fails when a
 ## package could not be checked (e.g. no route to the vulnerability database).
@@ -87,7 +88,7 @@ bench-loans: install
 	$(BIN)/python bench/loans_bench.py $(N)
 
 ## bench: every benchmark
-bench: bench-directory bench-loans bench-chat
+bench: bench-directory bench-loans bench-chat bench-documents
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
@@ -96,3 +97,7 @@ clean:
 bench-chat: install
 	$(BIN)/python -m bench.chat.run
 
+
+## bench-documents: 20 concurrent 10 MB uploads through the documents API next to a bare streaming view, MB/s and server RSS
+bench-documents: install
+	$(BIN)/python -m bench.documents.run $(ROUNDS)

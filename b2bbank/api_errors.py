@@ -10,13 +10,23 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from b2bbank.domain_errors import DomainError, Forbidden, InvalidTransition, NotEligible, NotFound
+from b2bbank.domain_errors import (
+    DomainError,
+    Forbidden,
+    InvalidTransition,
+    NotEligible,
+    NotFound,
+    TooLarge,
+    UnsupportedType,
+)
 
 _STATUS = {
     InvalidTransition: status.HTTP_409_CONFLICT,
     NotEligible: status.HTTP_400_BAD_REQUEST,
     NotFound: status.HTTP_404_NOT_FOUND,
     Forbidden: status.HTTP_403_FORBIDDEN,
+    TooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+    UnsupportedType: status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
 }
 
 

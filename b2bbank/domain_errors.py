@@ -37,3 +37,15 @@ class Forbidden(DomainError):
     """The user's role may not do this (HTTP 403)."""
 
     code = "forbidden"
+
+
+class TooLarge(DomainError):
+    """The upload is over its size limit (HTTP 413); nothing was stored."""
+
+    code = "too_large"
+
+
+class UnsupportedType(DomainError):
+    """The file's bytes are not one of the accepted formats (HTTP 415)."""
+
+    code = "unsupported_type"

@@ -13,6 +13,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("directory.api.urls")),
     path("", include("loans.api.urls")),
     path("", include("chat.api.urls")),
+    path("", include("documents.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]
 
@@ -29,6 +30,7 @@ urlpatterns = [
     path("", include("loans.urls")),
     path("", include("chat.urls")),
     path("", include("notifications.urls")),
+    path("", include("documents.urls")),
     path("admin/", admin.site.urls),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="api-docs"),
 ]

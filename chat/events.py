@@ -8,6 +8,20 @@ from typing import Any
 from .models import Conversation, Message
 
 
+def attachment_payload(message: Message) -> dict[str, Any] | None:
+    """The file sent with a message, or None (readers select_related it)."""
+    if message.attachment_id is None:
+        return None
+    attachment = message.attachment
+    assert attachment is not None  # noqa: S101 - the id says it exists
+    return {
+        "id": attachment.pk,
+        "name": attachment.name,
+        "size": attachment.size,
+        "content_type": attachment.content_type,
+    }
+
+
 def message_payload(message: Message) -> dict[str, Any]:
     return {
         "id": message.pk,
@@ -16,6 +30,7 @@ def message_payload(message: Message) -> dict[str, Any]:
         "body": message.body,
         "created_at": message.created_at.isoformat().replace("+00:00", "Z"),
         "client_id": message.client_id or None,
+        "attachment": attachment_payload(message),
     }
 
 

@@ -10,7 +10,11 @@ class StartForm(forms.Form):
 
 
 class MessageForm(forms.Form):
+    # Optional here: a message may be a file alone (the view checks one of the two is there).
     body = forms.CharField(
-        label="Message", max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"})
+        label="Message",
+        max_length=BODY_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "autocomplete": "off"}),
     )
     client_id = forms.CharField(max_length=CLIENT_ID_MAX, required=False, widget=forms.HiddenInput)

@@ -69,13 +69,19 @@ class Conversation(models.Model):
 
 class Message(models.Model):
     """A message in a conversation. `client_id` is the sender's own id for it, so
-    a retried send returns the stored message instead of a duplicate."""
+    a retried send returns the stored message instead of a duplicate. A message
+    with an attachment may have an empty body."""
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     body = models.TextField(max_length=BODY_MAX, validators=[MaxLengthValidator(BODY_MAX)])
     client_id = models.CharField(max_length=CLIENT_ID_MAX, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
+    # One file sent with the message (documents.ChatAttachment); the body may
+    # then be empty.
+    attachment = models.OneToOneField(
+        "documents.ChatAttachment", on_delete=models.PROTECT, null=True, blank=True, related_name="message"
+    )
 
     class Meta:
         constraints = [
@@ -85,7 +91,8 @@ class Message(models.Model):
                 name="message_client_id_unique",
             ),
             models.CheckConstraint(
-                condition=GreaterThanOrEqual(Length("body"), 1) & LessThanOrEqual(Length("body"), BODY_MAX),
+                condition=(GreaterThanOrEqual(Length("body"), 1) & LessThanOrEqual(Length("body"), BODY_MAX))
+                | models.Q(body="", attachment__isnull=False),
                 name="message_body_length",
             ),
         ]

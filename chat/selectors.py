@@ -28,7 +28,14 @@ def conversation_list(*, user: Any) -> QuerySet[Conversation]:
     the last message and the viewer's unread count, in one query."""
     return (
         Conversation.objects.visible_to(user)
-        .select_related("owner", "owner__owner_profile", "banker", "banker__banker_profile", "last_message")
+        .select_related(
+            "owner",
+            "owner__owner_profile",
+            "banker",
+            "banker__banker_profile",
+            "last_message",
+            "last_message__attachment",
+        )
         .annotate(unread=Count("messages", filter=_unread_filter(user.pk)))
         .order_by("-last_activity_at", "-id")
     )
@@ -76,7 +83,7 @@ def message_page(
     when new messages arrive meanwhile; `after` (for backfill after a reconnect)
     keeps only newer ones. Returns the page and whether older ones remain."""
     limit = max(1, min(limit, PAGE_MAX))
-    messages = Message.objects.filter(conversation=conversation)
+    messages = Message.objects.filter(conversation=conversation).select_related("attachment")
     if before is not None:
         messages = messages.filter(id__lt=before)
     if after is not None:

@@ -26,6 +26,7 @@ from accounts.permissions import is_business_owner
 from accounts.selectors import verified_bankers
 from b2bbank.domain_errors import DomainError, Forbidden, NotFound
 from b2bbank.realtime import publish_all_on_commit, publish_on_commit
+from documents.models import ChatAttachment
 
 from . import events, selectors
 from .models import BODY_MAX, CLIENT_ID_MAX, Conversation, Message, RealtimeTicket
@@ -87,6 +88,8 @@ class MessageSendRequest:
     body: str
     client_id: str = ""
     created_at: datetime = field(default_factory=timezone.now)
+    # A file already stored for this message (chat.attachments); the body may then be empty.
+    attachment: ChatAttachment | None = None
 
 
 @dataclass(frozen=True)
@@ -107,14 +110,23 @@ class SendFailed(DomainError):
 
 
 def message_send(
-    *, sender: Any, conversation_id: int, body: str, client_id: str = ""
+    *,
+    sender: Any,
+    conversation_id: int,
+    body: str,
+    client_id: str = "",
+    attachment: ChatAttachment | None = None,
 ) -> tuple[Message, bool]:
     """Store a message and publish `message.new` to both participants (every
     tab, the sender's too). A repeated `client_id` returns the stored message
     (created=False) and re-sends its event to the sender only. A batch of one
     of messages_send_batch, so REST and the socket share every rule."""
     request = MessageSendRequest(
-        sender=sender, conversation_id=conversation_id, body=body, client_id=client_id or ""
+        sender=sender,
+        conversation_id=conversation_id,
+        body=body,
+        client_id=client_id or "",
+        attachment=attachment,
     )
     with transaction.atomic():
         [result] = _send_batch([request])
@@ -166,8 +178,8 @@ def _lock_conversations(ids: list[int]) -> tuple[dict[int, tuple[int, int]], set
 # ORDER BY n: identities are drawn in request order, so a conversation's ids
 # follow its senders' order; RETURNING keeps that order (as bulk_create relies on).
 _INSERT_MESSAGES = """
-    INSERT INTO chat_message (conversation_id, sender_id, body, client_id, created_at)
-    SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, (e->>4)::timestamptz
+    INSERT INTO chat_message (conversation_id, sender_id, body, client_id, created_at, attachment_id)
+    SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, (e->>4)::timestamptz, (e->>5)::bigint
     FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS m(e, n) ORDER BY n
     ON CONFLICT DO NOTHING
     RETURNING id, conversation_id, sender_id, client_id"""
@@ -210,7 +222,14 @@ def _send_batch(requests: Sequence[MessageSendRequest]) -> list[MessageSendResul
             [
                 json.dumps(
                     [
-                        [r.conversation_id, r.sender.pk, r.body, r.client_id, r.created_at.isoformat()]
+                        [
+                            r.conversation_id,
+                            r.sender.pk,
+                            r.body,
+                            r.client_id,
+                            r.created_at.isoformat(),
+                            r.attachment.pk if r.attachment is not None else None,
+                        ]
                         for r in (requests[i] for i in todo)
                     ]
                 )
@@ -236,6 +255,7 @@ def _send_batch(requests: Sequence[MessageSendRequest]) -> list[MessageSendResul
                 body=request.body,
                 client_id=request.client_id,
                 created_at=request.created_at,
+                attachment=request.attachment,
             )
             results[i] = MessageSendResult(message=message, created=True)
             outgoing.append((list(people[request.conversation_id]), events.message_new(message)))
@@ -281,6 +301,8 @@ def _invalid(request: MessageSendRequest) -> ValidationError | None:
     body, client_id = request.body, request.client_id
     if isinstance(body, str) and 0 < len(body) <= BODY_MAX and len(client_id) <= CLIENT_ID_MAX:
         return None
+    if request.attachment is not None and body == "" and len(client_id) <= CLIENT_ID_MAX:
+        return None  # a file alone is a message
     try:
         Message(body=body, client_id=client_id).full_clean(
             exclude=["conversation", "sender"], validate_constraints=False
@@ -302,7 +324,10 @@ def _resolve_repeats(
     for i in repeated:
         r = requests[i]
         keys |= Q(conversation_id=r.conversation_id, sender_id=r.sender.pk, client_id=r.client_id)
-    stored = {(m.conversation_id, m.sender_id, m.client_id): m for m in Message.objects.filter(keys)}
+    stored = {
+        (m.conversation_id, m.sender_id, m.client_id): m
+        for m in Message.objects.filter(keys).select_related("attachment")
+    }
     for i in repeated:
         r = requests[i]
         existing = stored[(r.conversation_id, r.sender.pk, r.client_id)]

@@ -3,6 +3,8 @@ JavaScript (plain form posts); static/js/chat.js makes it live."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,10 +12,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.choices import Role
 from accounts.permissions import role_required
-from b2bbank.domain_errors import DomainError
+from b2bbank.domain_errors import DomainError, TooLarge, UnsupportedType
 from b2bbank.page_errors import report_domain_error
+from documents.files import incoming_file
 
-from . import selectors, services
+from . import attachments, selectors, services
 from .api.serializers import person
 from .forms import MessageForm, StartForm
 from .permissions import conversation_is_read_only
@@ -29,6 +32,28 @@ def inbox(request: HttpRequest) -> HttpResponse:
             conversation.banker if other == conversation.banker_id else conversation.owner
         )
     return render(request, "chat/inbox.html", {"conversations": conversations})
+
+
+def _send_from_page(request: HttpRequest, conversation_id: int, data: dict[str, Any]) -> None:
+    """The page form: a message, a file with an optional message, or neither (refused)."""
+    upload = incoming_file(request)
+    if upload is None and not data["body"]:
+        raise ValidationError("Write a message or attach a file.")
+    if upload is None:
+        services.message_send(
+            sender=request.user,
+            conversation_id=conversation_id,
+            body=data["body"],
+            client_id=data["client_id"],
+        )
+    else:
+        attachments.message_send_with_file(
+            sender=request.user,
+            conversation_id=conversation_id,
+            body=data["body"],
+            upload=upload,
+            client_id=data["client_id"],
+        )
 
 
 @role_required(Role.BUSINESS_OWNER, Role.BANKER)
@@ -48,14 +73,11 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
             status = 429
         else:
             try:
-                services.message_send(
-                    sender=request.user,
-                    conversation_id=convo.pk,
-                    body=form.cleaned_data["body"],
-                    client_id=form.cleaned_data["client_id"],
-                )
+                _send_from_page(request, convo.pk, form.cleaned_data)
             except ValidationError as exc:
                 form.add_error("body", exc.messages)
+            except (TooLarge, UnsupportedType) as exc:
+                form.add_error("body", exc.detail)
             except DomainError as exc:
                 form.add_error("body", exc.detail)
                 status = 403

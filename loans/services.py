@@ -362,3 +362,19 @@ def _notify_owner_released(application: LoanApplication, event: ApplicationEvent
         link=reverse("loans:detail", args=[application.pk]),
     )
     publish_on_commit([application.owner_id], _status_frame(application, event))
+
+
+def application_timeline_add(*, actor: Any, application: LoanApplication, note: str) -> ApplicationEvent:
+    """A timeline entry that is not a status move (another app's step, e.g. a
+    document given, asked for or reviewed): from and to are both the current
+    status. Runs in the caller's transaction; the caller checked access."""
+    event = ApplicationEvent(
+        application=application,
+        actor=actor,
+        from_status=application.status,
+        to_status=application.status,
+        note=note[:2000],
+    )
+    event.full_clean(exclude=["application", "actor"], validate_constraints=False)
+    event.save()
+    return event

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "loans",
     "chat",
     "notifications",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -218,10 +220,48 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Documents and chat attachments (documents/): private files, never under the
+# static root and never served by whitenoise; read only through the
+# permission-checked download view. Local files by default; S3-compatible
+# storage (django-storages) when a bucket is named. docs/deploy.md.
+B2BBANK_DOCUMENT_MAX_BYTES = env.int("B2BBANK_DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
+B2BBANK_DOCUMENT_ROOT = env.path("B2BBANK_DOCUMENT_ROOT", default=BASE_DIR / ".data" / "documents")
+B2BBANK_DOCUMENT_S3_BUCKET = env.str("B2BBANK_DOCUMENT_S3_BUCKET", default="")
+
+
+def document_storage() -> dict[str, Any]:
+    if B2BBANK_DOCUMENT_S3_BUCKET:
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": B2BBANK_DOCUMENT_S3_BUCKET,
+                "endpoint_url": env.str("B2BBANK_DOCUMENT_S3_ENDPOINT_URL", default="") or None,
+                "region_name": env.str("B2BBANK_DOCUMENT_S3_REGION", default="") or None,
+                "location": env.str("B2BBANK_DOCUMENT_S3_PREFIX", default="documents"),
+                "default_acl": "private",
+                "file_overwrite": False,
+                "querystring_auth": True,
+            },
+        }
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(B2BBANK_DOCUMENT_ROOT),
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+
+
+STORAGES["documents"] = document_storage()
+# Every multipart body streams to a temporary file (never held in memory), its
+# sha256 computed on the way, and stops at B2BBANK_DOCUMENT_MAX_BYTES.
+FILE_UPLOAD_HANDLERS = ["documents.uploads.BoundedUploadHandler"]
 
 # The platform's one currency (DESIGN.md: money is Decimal, one currency).
 PLATFORM_CURRENCY = env.str("B2BBANK_CURRENCY", default="USD")

@@ -2,7 +2,7 @@
 when DATABASE_URL is unset."""
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, DATABASES, configure_database, env
+from .base import BASE_DIR, DATABASES, configure_database, document_storage, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("DJANGO_SECRET_KEY", default="dev-only-insecure-secret-key-do-not-use-in-production")
@@ -25,4 +25,5 @@ WHITENOISE_AUTOREFRESH = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "documents": document_storage(),
 }

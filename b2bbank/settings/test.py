@@ -2,7 +2,7 @@
 password hashing, no throttling surprises (throttle tests set their own rates)."""
 
 from .dev import *  # noqa: F403
-from .dev import DATABASES, REST_FRAMEWORK, env
+from .dev import BASE_DIR, DATABASES, REST_FRAMEWORK, STORAGES, env
 
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
@@ -36,3 +36,10 @@ else:
 # force_login); tests/test_two_factor.py turns it on and checks every path.
 B2BBANK_2FA_REQUIRED_FOR_STAFF = False
 B2BBANK_2FA_REQUIRED_ROLES = []
+
+# Uploaded files of the suite (and of the browser tests' server) stay out of the
+# development store; tests that look at the storage point it at a tmp_path.
+STORAGES["documents"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(BASE_DIR / ".data" / "test-documents")},
+}

@@ -25,6 +25,22 @@ class MessageSendInput(StrictInput):
     client_id = serializers.CharField(max_length=CLIENT_ID_MAX, required=False)
 
 
+class MessageSendWithFileInput(StrictInput):
+    """Multipart: one `file` (checked like documents: 413 too large, 415 not an
+    accepted type), the body optional."""
+
+    body = serializers.CharField(max_length=BODY_MAX, required=False, allow_blank=True, default="")
+    file = serializers.FileField(required=False, allow_empty_file=True, use_url=False)
+    client_id = serializers.CharField(max_length=CLIENT_ID_MAX, required=False)
+
+
+class AttachmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    content_type = serializers.CharField()
+
+
 class ReadInput(StrictInput):
     message = serializers.IntegerField(min_value=1)
 
@@ -92,6 +108,7 @@ class MessageOutput(serializers.Serializer):
     body = serializers.CharField()
     created_at = serializers.DateTimeField()
     client_id = serializers.CharField(allow_null=True)
+    attachment = AttachmentOutput(allow_null=True)
 
     def to_representation(self, instance: Message) -> dict[str, Any]:
         return message_payload(instance)

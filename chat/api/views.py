@@ -6,6 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,9 +14,11 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiToken
 from accounts.permissions import IsBusinessOwner
-from chat import selectors, services
+from chat import attachments, selectors, services
 from chat.permissions import CanChat
 from chat.rate_limit import ChatSendThrottle
+from documents.api.views import UPLOAD_ERRORS
+from documents.files import incoming_file
 from idempotency.decorators import IDEMPOTENCY_KEY_PARAMETER, idempotent
 
 from .serializers import (
@@ -25,6 +28,7 @@ from .serializers import (
     MessagePageInput,
     MessagePageOutput,
     MessageSendInput,
+    MessageSendWithFileInput,
     ReadInput,
     TicketOutput,
     UnreadOutput,
@@ -74,6 +78,8 @@ class UnreadApi(APIView):
 
 class MessageListApi(APIView):
     permission_classes = (CanChat,)
+    # JSON as everywhere; multipart for a message carrying a file.
+    parser_classes = (JSONParser, MultiPartParser)
 
     def get_throttles(self) -> list[Any]:
         throttles = super().get_throttles()
@@ -95,18 +101,36 @@ class MessageListApi(APIView):
         return Response({"results": MessageOutput(messages, many=True).data, "next": next_url})
 
     @extend_schema(
-        request=MessageSendInput,
-        responses={201: MessageOutput, 200: MessageOutput},
+        request={"application/json": MessageSendInput, "multipart/form-data": MessageSendWithFileInput},
+        responses={201: MessageOutput, 200: MessageOutput, **UPLOAD_ERRORS},
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
     )
     @idempotent
     def post(self, request: Request, conversation_id: int) -> Response:
+        if request.content_type.startswith("multipart/"):
+            return self._post_with_file(request, conversation_id)
         data = MessageSendInput(data=request.data)
         data.is_valid(raise_exception=True)
         message, created = services.message_send(
             sender=request.user,
             conversation_id=conversation_id,
             body=data.validated_data["body"],
+            client_id=data.validated_data.get("client_id", ""),
+        )
+        return Response(
+            MessageOutput(message).data, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    def _post_with_file(self, request: Request, conversation_id: int) -> Response:
+        selectors.conversation_get(user=request.user, conversation_id=conversation_id)  # 404 first
+        upload = incoming_file(request)
+        data = MessageSendWithFileInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        message, created = attachments.message_send_with_file(
+            sender=request.user,
+            conversation_id=conversation_id,
+            body=data.validated_data["body"].strip(),
+            upload=upload,
             client_id=data.validated_data.get("client_id", ""),
         )
         return Response(

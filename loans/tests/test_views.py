@@ -245,8 +245,9 @@ def test_detail_query_count(owner_a: Any, banker_x: Any, django_assert_num_queri
         services.application_request_info(actor=banker_x, application_id=application.pk, note=note)
         services.application_respond(actor=owner_a, application_id=application.pk, note=note)
     client = client_for(banker_x)
-    # session, user, application with parties, mark its notifications read, events with actors, unread count
-    with django_assert_num_queries(6):
+    # session, user, application with parties, mark its notifications read, events with actors, unread count,
+    # and the documents section (documents.selectors): its documents and requests
+    with django_assert_num_queries(8):
         response = client.get(reverse("loans:detail", args=[application.pk]))
     assert len(response.context["events"]) == 6
 

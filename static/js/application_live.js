@@ -1,7 +1,7 @@
 // Live status on an application page. static/js/realtime.js (the chat socket)
 // dispatches each server frame as a DOM event "b2b:<type>"; when a frame is
 // about the application shown here, refetch this page and swap the parts that
-// change (status badge, decision, timeline, open actions). Without realtime.js
+// change (status badge, decision, timeline, open actions, documents). Without realtime.js
 // no event ever arrives and this file does nothing.
 (function () {
   "use strict";
@@ -12,7 +12,12 @@
 
   function typing() {
     var el = document.activeElement;
-    return el && root.contains(el) && (el.tagName === "TEXTAREA" || el.tagName === "INPUT") && el.value;
+    var busy = el && root.contains(el) && (el.tagName === "TEXTAREA" || el.tagName === "INPUT") && el.value;
+    // A file chosen (or uploading) in the documents section is not wiped either.
+    var chosen = Array.prototype.some.call(root.querySelectorAll("input[type=file]"), function (input) {
+      return input.files && input.files.length;
+    });
+    return busy || chosen || root.querySelector("[data-uploading]");
   }
 
   function refresh() {
@@ -24,7 +29,7 @@
         root.querySelectorAll("[data-live-part]").forEach(function (part) {
           var name = part.getAttribute("data-live-part");
           // Never wipe what the user is typing into an action form.
-          if (name === "actions" && typing()) { return; }
+          if ((name === "actions" || name === "documents") && typing()) { return; }
           var next = fresh.querySelector('[data-live-part="' + name + '"]');
           if (next && next.innerHTML !== part.innerHTML) {
             part.innerHTML = next.innerHTML;
@@ -37,11 +42,15 @@
       .catch(function () { /* the next event or a reload will catch up */ });
   }
 
-  document.addEventListener("b2b:application.status", function (event) {
+  function onFrame(event) {
     var frame = event.detail || {};
     if (String(frame.application) !== applicationId) { return; }
     // Several frames in a burst cost one fetch.
     if (pending) { window.clearTimeout(pending); }
     pending = window.setTimeout(refresh, 150);
+  }
+
+  ["application.status", "document.new", "document.reviewed", "document_request.new"].forEach(function (type) {
+    document.addEventListener("b2b:" + type, onFrame);
   });
 })();

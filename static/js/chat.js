@@ -66,6 +66,22 @@
     time.className = "chat-time";
     if (m.created_at) { time.dateTime = m.created_at; time.textContent = formatTime(m.created_at); }
     else time.textContent = "Sending…";
+    if (m.attachment) {
+      // A file sent with the message: its name, size and a download link.
+      var link = document.createElement("a");
+      link.className = "chat-attachment";
+      link.href = "/api/v1/attachments/" + Number(m.attachment.id) + "/download/";
+      link.setAttribute("download", "");
+      var name = document.createElement("span");
+      name.className = "chat-attachment-name";
+      name.textContent = m.attachment.name;
+      var size = document.createElement("span");
+      size.className = "chat-attachment-size";
+      size.textContent = " " + (m.attachment.size >= 1048576 ? (m.attachment.size / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(m.attachment.size / 1024)) + " KB");
+      link.appendChild(name);
+      link.appendChild(size);
+      bubble.appendChild(link);
+    }
     li.appendChild(bubble);
     li.appendChild(time);
     return li;
@@ -138,9 +154,30 @@
     return "c" + Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
+  var fileInput = form.querySelector("[data-chat-file]");
+
+  function sendFile(body) {
+    // A file goes over REST (multipart); its message.new frame shows it like any other.
+    var data = new FormData();
+    data.append("body", body);
+    data.append("file", fileInput.files[0]);
+    data.append("client_id", newClientId());
+    typingEl.textContent = "Sending " + fileInput.files[0].name + "…";
+    fetch(messagesUrl, { method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrf, Accept: "application/json" }, body: data })
+      .then(function (r) {
+        return r.json().then(function (payload) {
+          if (!r.ok) throw new Error(payload.detail || (payload.file || payload.body || ["The file was not sent."]).join(" "));
+          if (!list.querySelector('li[data-id="' + payload.id + '"]')) { clearEmpty(); list.appendChild(build(payload, false)); toBottom(); }
+        });
+      })
+      .then(function () { fileInput.value = ""; input.value = ""; typingEl.textContent = ""; })
+      .catch(function (error) { typingEl.textContent = error.message; });
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var body = input.value.trim();
+    if (fileInput && fileInput.files && fileInput.files.length) { sendFile(body); return; }
     if (!body) return;
     var clientId = newClientId();
     clearEmpty();
