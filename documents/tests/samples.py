@@ -9,7 +9,6 @@ import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64 + b"\xff\xd9"
 CSV = b"date,description,amount\n2024-01-31,Opening balance,1200.00\n2024-02-29,Deposit,350.10\n"
