@@ -6,7 +6,7 @@ from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from accounts.models import ApiToken
 from accounts.permissions import IsBusinessOwner
+from b2bbank.json_input import StrictJSONParser
 from chat import attachments, selectors, services
 from chat.permissions import CanChat
 from chat.rate_limit import ChatSendThrottle
@@ -79,7 +80,7 @@ class UnreadApi(APIView):
 class MessageListApi(APIView):
     permission_classes = (CanChat,)
     # JSON as everywhere; multipart for a message carrying a file.
-    parser_classes = (JSONParser, MultiPartParser)
+    parser_classes = (StrictJSONParser, MultiPartParser)
 
     def get_throttles(self) -> list[Any]:
         throttles = super().get_throttles()

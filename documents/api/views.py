@@ -10,12 +10,13 @@ from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.permissions import IsBanker, IsBusinessOwner
+from b2bbank.json_input import StrictJSONParser
 from b2bbank.openapi import ERROR
 from chat.permissions import CanChat
 from documents import selectors, services, sniffing
@@ -110,7 +111,7 @@ class DocumentReviewApi(APIView):
     """The banker the application was sent to accepts or rejects a document."""
 
     permission_classes = (IsBanker,)
-    parser_classes = (JSONParser,)
+    parser_classes = (StrictJSONParser,)
 
     @extend_schema(request=ReviewInput, responses=DocumentOutput)
     def post(self, request: Request, pk: int) -> Response:
