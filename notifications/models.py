@@ -13,7 +13,8 @@ class NotificationQuerySet(models.QuerySet["Notification"]):
 
 class Notification(models.Model):
     """A message for one user (e.g. "your application was approved"), with a link
-    to the thing it is about. `read_at` is set when the user has seen it."""
+    to the thing it is about. `read_at` is set when the user has seen it,
+    `emailed_at` when its email went out."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
@@ -23,6 +24,8 @@ class Notification(models.Model):
     body = models.TextField(blank=True, max_length=4000)
     link = models.CharField(max_length=500, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set by the email job once the mail server took the message (notifications.delivery).
+    emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = NotificationQuerySet.as_manager()

@@ -1,27 +1,19 @@
-"""Every write to notifications, and delivery by email after commit."""
+"""Every write to notifications. Email goes through a durable job deferred in
+the same transaction (notifications.tasks), so a rolled-back change sends
+nothing and a committed one is emailed even if the mail server is down now."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from b2bbank.domain_errors import NotFound
+from jobs.defer import defer
 
 from .models import Notification
-
-logger = logging.getLogger(__name__)
-
-
-def _send_email(*, to: str, subject: str, body: str) -> None:
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
-    except Exception:  # the in-app notification is the record; mail is best-effort
-        logger.exception("notification email to %s failed", to)
+from .tasks import send_email
 
 
 @transaction.atomic
@@ -34,17 +26,14 @@ def notification_create(
     link: str = "",
     email: bool = True,
 ) -> Notification:
-    """Store a notification for `recipient` and, after commit, email it (through
-    Django's email backend: console by default, SMTP by settings)."""
+    """Store a notification for `recipient` and, in the same transaction, defer
+    the job that emails it (through Django's email backend: console by default,
+    SMTP by settings; the recipient's preferences are read when it runs)."""
     notification = Notification(recipient=recipient, kind=kind, title=title, body=body, link=link)
     notification.full_clean(exclude=["recipient"])  # the caller holds the user row
     notification.save()
     if email and recipient.email:
-        text = body
-        if link:
-            url = link if link.startswith("http") else settings.SITE_URL.rstrip("/") + link
-            text = f"{body}\n\nOpen it: {url}"
-        transaction.on_commit(lambda: _send_email(to=recipient.email, subject=title, body=text))
+        defer(send_email, notification_id=notification.pk)
     return notification
 
 

@@ -1,0 +1,1 @@
+"""The queue itself is procrastinate's tables (procrastinate.contrib.django.models)."""
