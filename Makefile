@@ -22,9 +22,14 @@ demo: migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py seed_loans_demo
 
-## run: the app on http://127.0.0.1:8000 (HTTP and websockets, Daphne), with demo data
+## run: the app on http://127.0.0.1:$(PORT) (HTTP and websockets, Daphne) and one job
+## worker beside it, with demo data; Ctrl-C stops both
+PORT ?= 8000
 run: demo
-	$(BIN)/daphne -b 127.0.0.1 -p 8000 b2bbank.asgi:application
+	@$(BIN)/python manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) b2bbank.asgi:application
 
 ## test: lint, Django checks, migrations check and the whole pytest suite
 test: lint
