@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Notification
+from .selectors import email_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,9 @@ def notification_email_send(*, notification_id: int) -> bool:
         return False
     recipient = notification.recipient
     if not recipient.email or not recipient.is_active:
+        return False
+    # Read when the job runs, so turning a kind off also stops emails still queued.
+    if not email_wanted(user_id=recipient.pk, kind=notification.kind):
         return False
     message = EmailMessage(
         subject=notification.title,

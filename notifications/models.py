@@ -41,3 +41,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}: {self.title}"
+
+
+class EmailOptOut(models.Model):
+    """A kind of notification this user does not want by email (still in the
+    app). No row means the email is on, so every kind starts on."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} opts out of {self.kind} emails"

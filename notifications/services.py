@@ -4,15 +4,18 @@ nothing and a committed one is emailed even if the mail server is down now."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from b2bbank.domain_errors import NotFound
 from jobs.defer import defer
 
-from .models import Notification
+from .kinds import kinds_for
+from .models import EmailOptOut, Notification
 from .tasks import send_email
 
 
@@ -63,4 +66,20 @@ def notifications_mark_read_for_link(*, user: Any, link: str) -> int:
     a no-op when nothing is unread)."""
     return (
         Notification.objects.filter(recipient_id=user.pk, link=link).unread().update(read_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def email_preferences_set(*, user: Any, preferences: Mapping[str, bool]) -> None:
+    """Turn email on or off for the given kinds (others unchanged). A kind this
+    user cannot receive is refused and nothing changes."""
+    known = {kind.key for kind in kinds_for(user)}
+    unknown = sorted(set(preferences) - known)
+    if unknown:
+        raise ValidationError({"email_notifications": [f"Unknown notification kind: {', '.join(unknown)}."]})
+    off = [key for key, wanted in preferences.items() if not wanted]
+    on = [key for key, wanted in preferences.items() if wanted]
+    EmailOptOut.objects.filter(user_id=user.pk, kind__in=on).delete()
+    EmailOptOut.objects.bulk_create(
+        [EmailOptOut(user_id=user.pk, kind=key) for key in off], ignore_conflicts=True
     )
