@@ -190,7 +190,14 @@ def test_every_response_has_a_request_id(client: Client) -> None:
 def test_healthz_reports_database_and_channel_layer(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "channel_layer": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "channel_layer": "ok",
+        "redis": "not_used",
+        "job_queue": "ok",
+        "jobs": {"waiting": 0, "oldest_waiting_seconds": None, "failed": 0},
+    }
 
 
 def test_healthz_is_503_when_channel_layer_is_down(client: Client, settings) -> None:  # type: ignore[no-untyped-def]

@@ -313,6 +313,8 @@ B2BBANK_WORKER_HEARTBEAT_SECONDS = env.float("B2BBANK_WORKER_HEARTBEAT_SECONDS",
 B2BBANK_WORKER_STALLED_SECONDS = env.float("B2BBANK_WORKER_STALLED_SECONDS", default=60)
 # Cron (5 fields, or 6 with seconds) of the stalled-job sweep.
 B2BBANK_STALLED_SWEEP_CRON = env.str("B2BBANK_STALLED_SWEEP_CRON", default="* * * * *")
+# /healthz reports the queue as "lagging" past this age of its oldest due job.
+B2BBANK_HEALTH_QUEUE_LAG_SECONDS = env.int("B2BBANK_HEALTH_QUEUE_LAG_SECONDS", default=300)
 PROCRASTINATE_WORKER_DEFAULTS = {
     "update_heartbeat_interval": B2BBANK_WORKER_HEARTBEAT_SECONDS,
     "stalled_worker_timeout": B2BBANK_WORKER_STALLED_SECONDS,
