@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat clean
+.PHONY: install run test lint backup restore audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -68,6 +68,16 @@ fuzz: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## backup: the database (pg_dump custom format) and the media files into backups/<UTC time>/
+## (TO=dir elsewhere, MEDIA=dir when MEDIA_ROOT is not the media to keep)
+backup: install
+	$(BIN)/python tools/backup.py backup $(if $(TO),--to $(TO)) $(if $(MEDIA),--media $(MEDIA))
+
+## restore: FROM=backups/<time> into the configured database (its objects replaced) and media
+restore: install
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/<time> [MEDIA=dir]"; exit 2; }
+	$(BIN)/python tools/backup.py restore $(FROM) $(if $(MEDIA),--media $(MEDIA))
 
 ## db-stop: stop the embedded PostgreSQL (data stays in .data/)
 db-stop: install
