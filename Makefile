@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint backup restore audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat clean
+.PHONY: install run test lint backup restore prod-local nginx audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,8 +31,19 @@ run: demo
 	trap 'exit 130' INT TERM; \
 	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) b2bbank.asgi:application
 
+## nginx: Debian's nginx package, installed when missing (prod-local and its test need it)
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "installing nginx (Debian package)"; \
+		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
+
+## prod-local: the production layout on loopback (http://127.0.0.1:$${PORT:-8080}): nginx in front
+## of gunicorn and two Daphne processes, two job workers, Redis, PostgreSQL, an SMTP server
+## writing mail to .data/prod-local/mail; Ctrl-C stops everything (docs/deploy.md)
+prod-local: install nginx
+	$(BIN)/python tools/prod_local.py
+
 ## test: lint, Django checks, migrations check and the whole pytest suite
-test: lint
+test: lint nginx
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -26,9 +26,20 @@ class Recorder:
         self.directory = directory
         self.hold = 0.0
 
+    def _hold(self) -> float:
+        """`hold` seconds, or what the file `hold` in the directory says (how a
+        test holds a server running in another process)."""
+        control = self.directory / "hold" if self.directory is not None else None
+        if control is not None and control.exists():
+            return float(control.read_text() or 0)
+        return self.hold
+
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
-        if self.hold:
-            await asyncio.sleep(self.hold)
+        hold = self._hold()
+        if hold:
+            if self.directory is not None:
+                (self.directory / "holding").touch()
+            await asyncio.sleep(hold)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 

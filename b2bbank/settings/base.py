@@ -222,7 +222,8 @@ if REDIS_URL:
         "default": {
             # The pub/sub layer measured ~3x the core layer's throughput (DESIGN.md).
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # The prefix keeps several deployments on one Redis apart (pub/sub ignores db numbers).
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("B2BBANK_CHANNEL_PREFIX", default="asgi")},
         }
     }
     CACHES = {
