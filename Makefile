@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install run test lint backup restore prod-local nginx audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat clean
+.PHONY: install run test lint backup restore prod-local nginx bench-jobs audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -103,8 +103,12 @@ bench-directory: install
 bench-loans: install
 	$(BIN)/python bench/loans_bench.py $(N)
 
+## bench-jobs: what the email job adds to a status change (A/B), emails/s through workers to SMTP, queue lag
+bench-jobs: install
+	$(BIN)/python bench/jobs_bench.py $(PAIRS) $(EMAILS)
+
 ## bench: every benchmark
-bench: bench-directory bench-loans bench-chat
+bench: bench-directory bench-loans bench-chat bench-jobs
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import email
+import logging
 import sys
 import time
 from email.message import Message
@@ -15,6 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+# aiosmtpd logs every SMTP command at INFO.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 class Recorder:

@@ -144,9 +144,13 @@ class ProdLocal:
     def manage(self, *args: str) -> None:
         subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True)  # noqa: S603
 
-    def _spawn(self, name: str, argv: list[str], port: int | None = None) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, name: str, argv: list[str], port: int | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.Popen[bytes]:
         log = (self.run_dir / f"{name}.log").open("ab")
-        process = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        process = subprocess.Popen(  # noqa: S603
+            argv, cwd=ROOT, env={**self.env, **(env or {})}, stdout=log, stderr=subprocess.STDOUT
+        )
         self.processes[name] = process
         if port is not None:
             wait_for_port(port, process, timeout=60)
@@ -197,9 +201,7 @@ class ProdLocal:
                 str(port),
                 "b2bbank.asgi:application",
             ]
-            self.env["DJANGO_DB_POOL"] = "1"
-            self._spawn(f"daphne{index}", daphne)
-            self.env.pop("DJANGO_DB_POOL")
+            self._spawn(f"daphne{index}", daphne, env={"DJANGO_DB_POOL": "1"})
         self.start_worker("worker1")
         self.start_worker("worker2")
         for name, port in (

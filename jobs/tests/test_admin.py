@@ -9,7 +9,6 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from jobs.services import job_retry
 from notifications import services
 from notifications.tests.test_email_jobs import BuggyBackend
 from tests.jobs import SEND_EMAIL, jobs, run_jobs
@@ -46,13 +45,6 @@ def test_a_failed_job_is_listed_in_admin_and_retried_by_the_admin_action(
     run_jobs()
     assert [m.to for m in mail.outbox] == [[owner_a.email]]
     assert jobs(SEND_EMAIL)[0].status == "succeeded"
-
-
-def test_job_retry_runs_only_failed_jobs(owner_a: Any, settings: Any) -> None:
-    job = _failed_email_job(owner_a, settings)
-    assert job_retry(job_id=job.pk) is True
-    assert jobs(SEND_EMAIL)[0].status == "todo"
-    assert job_retry(job_id=job.pk) is False  # waiting already
 
 
 def test_the_queue_is_hidden_from_everyone_but_staff(owner_a: Any, banker_x: Any) -> None:
