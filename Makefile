@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install axe run test lint audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat bench-documents clean
+.PHONY: install axe run test lint backup restore prod-local nginx bench-jobs audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat bench-documents clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,12 +32,28 @@ demo: migrate
 	$(BIN)/python manage.py seed_loans_demo
 	$(BIN)/python manage.py seed_documents_demo
 
-## run: the app on http://127.0.0.1:8000 (HTTP and websockets, Daphne), with demo data
+## run: the app on http://127.0.0.1:$(PORT) (HTTP and websockets, Daphne) and one job
+## worker beside it, with demo data; Ctrl-C stops both
+PORT ?= 8000
 run: demo
-	$(BIN)/daphne -b 127.0.0.1 -p 8000 b2bbank.asgi:application
+	@$(BIN)/python manage.py procrastinate worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	trap 'exit 130' INT TERM; \
+	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) b2bbank.asgi:application
+
+## nginx: Debian's nginx package, installed when missing (prod-local and its test need it)
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "installing nginx (Debian package)"; \
+		export DEBIAN_FRONTEND=noninteractive; apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
+
+## prod-local: the production layout on loopback (http://127.0.0.1:$${PORT:-8080}): nginx in front
+## of gunicorn and two Daphne processes, two job workers, Redis, PostgreSQL, an SMTP server
+## writing mail to .data/prod-local/mail; Ctrl-C stops everything (docs/deploy.md)
+prod-local: install nginx
+	$(BIN)/python tools/prod_local.py
 
 ## test: lint, Django checks, migrations check and the whole pytest suite
-test: lint $(AXE)
+test: lint nginx $(AXE)
 	$(BIN)/python manage.py check --fail-level WARNING
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -46,7 +62,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/bandit -q -r accounts audit b2bbank directory loans chat documents -x '*/tests/*,*/migrations/*' --severity-level high
+	$(BIN)/bandit -q -r accounts audit b2bbank directory loans chat documents jobs notifications -x '*/tests/*,*/migrations/*' --severity-level high
 
 ## audit-deps: known vulnerabilities in the pinned requirements. --strict fails when a
 ## package could not be checked (e.g. no route to the vulnerability database).
@@ -74,6 +90,16 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## backup: the database (pg_dump custom format) and the media files into backups/<UTC time>/
+## (TO=dir elsewhere, MEDIA=dir when MEDIA_ROOT is not the media to keep)
+backup: install
+	$(BIN)/python tools/backup.py backup $(if $(TO),--to $(TO)) $(if $(MEDIA),--media $(MEDIA))
+
+## restore: FROM=backups/<time> into the configured database (its objects replaced) and media
+restore: install
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/<time> [MEDIA=dir]"; exit 2; }
+	$(BIN)/python tools/backup.py restore $(FROM) $(if $(MEDIA),--media $(MEDIA))
+
 ## db-stop: stop the embedded PostgreSQL (data stays in .data/)
 db-stop: install
 	$(BIN)/python -c "import pgserver; pgserver.get_server('.data/postgres', cleanup_mode='stop').cleanup()"
@@ -87,8 +113,12 @@ bench-directory: install
 bench-loans: install
 	$(BIN)/python bench/loans_bench.py $(N)
 
+## bench-jobs: what the email job adds to a status change (A/B), emails/s through workers to SMTP, queue lag
+bench-jobs: install
+	$(BIN)/python bench/jobs_bench.py $(PAIRS) $(EMAILS)
+
 ## bench: every benchmark
-bench: bench-directory bench-loans bench-chat bench-documents
+bench: bench-directory bench-loans bench-chat bench-documents bench-jobs
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

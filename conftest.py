@@ -119,3 +119,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Browser tests run last: Playwright's sync API keeps an event loop running
     in the main thread for the session, which async_to_sync refuses to share."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def clean_queue(transactional_db):  # type: ignore[no-untyped-def]
+    """An empty job queue before and after a test that runs a worker."""
+    from tests.jobs import purge_jobs
+
+    purge_jobs()
+    yield
+    purge_jobs()

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from audit.services import audit_log
 from b2bbank.domain_errors import NotEligible
-from notifications.services import notification_create
+from notifications.services import email_preferences_set, notification_create
 
 from . import signals
 from .choices import Role, VerificationStatus
@@ -167,9 +167,18 @@ def banker_signup(
 
 
 @transaction.atomic
-def profile_update(*, user: User, user_fields: Mapping[str, Any], profile_fields: Mapping[str, Any]) -> User:
-    """Edit a user's own names and role profile. Only the fields of the user's role
-    are accepted; verification and role never change here."""
+def profile_update(
+    *,
+    user: User,
+    user_fields: Mapping[str, Any],
+    profile_fields: Mapping[str, Any],
+    email_preferences: Mapping[str, bool] | None = None,
+) -> User:
+    """Edit a user's own names, role profile and which notifications they want
+    by email. Only the fields of the user's role are accepted; verification and
+    role never change here."""
+    if email_preferences:
+        email_preferences_set(user=user, preferences=email_preferences)
     for name, value in _only(user_fields, USER_EDITABLE_FIELDS).items():
         setattr(user, name, value)
     if user_fields:

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from b2bbank.throttling import auth_budget_wait
+from notifications.forms import SECTION_MARKER, EmailPreferencesForm
 
 from . import services
 from .choices import Role
@@ -134,12 +135,15 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
         form_class, instance = OwnerProfileForm, user.owner_profile  # type: ignore[assignment]
     names_form = NamesForm(request.POST or None, instance=user)
     profile_form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and names_form.is_valid() and profile_form.is_valid():
+    email_form = EmailPreferencesForm(request.POST if SECTION_MARKER in request.POST else None, user=user)
+    forms_valid = names_form.is_valid() and profile_form.is_valid() and not email_form.errors
+    if request.method == "POST" and forms_valid:
         try:
             services.profile_update(
                 user=user,
                 user_fields={name: names_form.cleaned_data[name] for name in NamesForm.Meta.fields},
                 profile_fields={name: profile_form.cleaned_data[name] for name in form_class.Meta.fields},
+                email_preferences=email_form.cleaned_data if email_form.is_bound else None,
             )
         except ValidationError as exc:
             attach_errors(exc, names_form, profile_form)
@@ -149,5 +153,10 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile_settings.html",
-        {"names_form": names_form, "profile_form": profile_form},
+        {
+            "names_form": names_form,
+            "profile_form": profile_form,
+            "email_form": email_form,
+            "email_marker": SECTION_MARKER,
+        },
     )

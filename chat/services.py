@@ -448,3 +448,9 @@ def sockets_close_for_token(*, token_id: int) -> None:
             logger.warning("closing sockets of token %s failed", token_id)
 
     transaction.on_commit(send)
+
+
+def tickets_delete_expired(*, now: datetime | None = None) -> int:
+    """Delete websocket tickets past their expiry (used or not); returns how many.
+    A periodic job (jobs.tasks) calls it; issuing a ticket also sweeps."""
+    return RealtimeTicket.objects.filter(expires_at__lt=now or timezone.now()).delete()[0]

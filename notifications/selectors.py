@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import Notification
+from .kinds import kinds_for
+from .models import EmailOptOut, Notification
 
 
 def notifications_for(*, user: Any) -> QuerySet[Notification]:
@@ -15,3 +16,13 @@ def notifications_for(*, user: Any) -> QuerySet[Notification]:
 
 def unread_count(*, user: Any) -> int:
     return Notification.objects.filter(recipient_id=user.pk).unread().count()
+
+
+def email_preferences(*, user: Any) -> dict[str, bool]:
+    """Email on or off for each kind of notification the user can receive."""
+    off = set(EmailOptOut.objects.filter(user_id=user.pk).values_list("kind", flat=True))
+    return {kind.key: kind.key not in off for kind in kinds_for(user)}
+
+
+def email_wanted(*, user_id: int, kind: str) -> bool:
+    return not EmailOptOut.objects.filter(user_id=user_id, kind=kind).exists()

@@ -1,28 +1,23 @@
-"""Every write to notifications, and delivery by email after commit."""
+"""Every write to notifications. Email goes through a durable job deferred in
+the same transaction (notifications.tasks), so a rolled-back change sends
+nothing and a committed one is emailed even if the mail server is down now."""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import Truncator
 
 from b2bbank.domain_errors import NotFound
+from jobs.defer import defer
 
-from .models import BODY_MAX, TITLE_MAX, Notification
-
-logger = logging.getLogger(__name__)
-
-
-def _send_email(*, to: str, subject: str, body: str) -> None:
-    try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to], fail_silently=False)
-    except Exception:  # the in-app notification is the record; mail is best-effort
-        logger.exception("notification email to %s failed", to)
+from .kinds import kinds_for
+from .models import BODY_MAX, TITLE_MAX, EmailOptOut, Notification
+from .tasks import send_email
 
 
 @transaction.atomic
@@ -35,8 +30,9 @@ def notification_create(
     link: str = "",
     email: bool = True,
 ) -> Notification:
-    """Store a notification for `recipient` and, after commit, email it (through
-    Django's email backend: console by default, SMTP by settings)."""
+    """Store a notification for `recipient` and, in the same transaction, defer
+    the job that emails it (through Django's email backend: console by default,
+    SMTP by settings; the recipient's preferences are read when it runs)."""
     # Title and body are built from user input (names, notes, conditions): they are
     # shortened to fit, never validated against it, so a valid long name or note
     # can never make the action that caused the notification fail.
@@ -46,11 +42,7 @@ def notification_create(
     notification.full_clean(exclude=["recipient"])  # the caller holds the user row
     notification.save()
     if email and recipient.email:
-        text = body
-        if link:
-            url = link if link.startswith("http") else settings.SITE_URL.rstrip("/") + link
-            text = f"{body}\n\nOpen it: {url}"
-        transaction.on_commit(lambda: _send_email(to=recipient.email, subject=title, body=text))
+        defer(send_email, notification_id=notification.pk)
     return notification
 
 
@@ -80,4 +72,20 @@ def notifications_mark_read_for_link(*, user: Any, link: str) -> int:
     a no-op when nothing is unread)."""
     return (
         Notification.objects.filter(recipient_id=user.pk, link=link).unread().update(read_at=timezone.now())
+    )
+
+
+@transaction.atomic
+def email_preferences_set(*, user: Any, preferences: Mapping[str, bool]) -> None:
+    """Turn email on or off for the given kinds (others unchanged). A kind this
+    user cannot receive is refused and nothing changes."""
+    known = {kind.key for kind in kinds_for(user)}
+    unknown = sorted(set(preferences) - known)
+    if unknown:
+        raise ValidationError({"email_notifications": [f"Unknown notification kind: {', '.join(unknown)}."]})
+    off = [key for key, wanted in preferences.items() if not wanted]
+    on = [key for key, wanted in preferences.items() if wanted]
+    EmailOptOut.objects.filter(user_id=user.pk, kind__in=on).delete()
+    EmailOptOut.objects.bulk_create(
+        [EmailOptOut(user_id=user.pk, kind=key) for key in off], ignore_conflicts=True
     )

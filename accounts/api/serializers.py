@@ -18,6 +18,7 @@ from accounts.models import (
 from accounts.money import DECIMAL_PLACES, MAX_DIGITS
 from b2bbank.decimal_input import PlainDecimalField
 from b2bbank.strict_input import StrictInput
+from notifications.selectors import email_preferences
 
 
 def money(**kwargs: Any) -> serializers.DecimalField:
@@ -139,10 +140,26 @@ class BankerProfileOutput(serializers.ModelSerializer):
 
 class MeOutput(serializers.ModelSerializer):
     profile = serializers.SerializerMethodField()
+    email_notifications = serializers.SerializerMethodField(
+        help_text="Email on (true) or off for each kind of notification this user can receive; "
+        "in-app notifications are always on."
+    )
 
     class Meta:
         model = User
-        fields = ("id", "email", "first_name", "last_name", "role", "is_staff", "profile")
+        fields = (
+            "id",
+            "email",
+            "first_name",
+            "last_name",
+            "role",
+            "is_staff",
+            "profile",
+            "email_notifications",
+        )
+
+    def get_email_notifications(self, user: User) -> dict[str, bool]:
+        return email_preferences(user=user)
 
     def get_profile(self, user: User) -> dict[str, Any] | None:
         if user.is_banker:
@@ -156,6 +173,11 @@ class MeUpdateInput(StrictInput):
     first_name = serializers.CharField(max_length=150, required=False)
     last_name = serializers.CharField(max_length=150, required=False)
     profile = serializers.DictField(required=False)
+    email_notifications = serializers.DictField(
+        child=serializers.BooleanField(),
+        required=False,
+        help_text="Kinds to turn email on (true) or off; kinds left out keep their setting.",
+    )
 
     def validate_profile(self, value: dict[str, Any]) -> dict[str, Any]:
         user: User = self.context["request"].user

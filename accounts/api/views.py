@@ -104,7 +104,10 @@ class MeApi(APIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         profile = fields.pop("profile", {})
-        services.profile_update(user=user, user_fields=fields, profile_fields=profile)
+        emails = fields.pop("email_notifications", None)
+        services.profile_update(
+            user=user, user_fields=fields, profile_fields=profile, email_preferences=emails
+        )
         return Response(MeOutput(user_with_profile(user_id=user.pk)).data)
 
 

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Before the project's apps: its ready() discovers their `tasks` modules.
+    "procrastinate.contrib.django",
     "accounts",
     "audit",
     "idempotency",
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "chat",
     "notifications",
     "documents",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -272,7 +275,8 @@ if REDIS_URL:
         "default": {
             # The pub/sub layer measured ~3x the core layer's throughput (DESIGN.md).
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # The prefix keeps several deployments on one Redis apart (pub/sub ignores db numbers).
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": env.str("B2BBANK_CHANNEL_PREFIX", default="asgi")},
         }
     }
     CACHES = {
@@ -341,9 +345,34 @@ API_TOKEN_TTL_HOURS = env.int("B2BBANK_API_TOKEN_TTL_HOURS", default=12)
 B2BBANK_TOKEN_CACHE_SECONDS = env.int("B2BBANK_TOKEN_CACHE_SECONDS", default=60)
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+# A hung mail server must not hold a worker (and its heartbeat) forever: the job
+# fails after this many seconds and is retried with backoff.
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=20)
 # Absolute links in emails (notifications): the public address of the site.
 SITE_URL = env.str("B2BBANK_SITE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="b2bbank <no-reply@b2bbank.local>")
+
+# Background jobs (procrastinate on PostgreSQL; jobs/, docs/deploy.md). A job is
+# deferred on Django's connection, so inside the caller's transaction.
+# A failed email is retried after 3, 9, 27 ... seconds (base ** attempt), 12 times:
+# about three days in all, long enough for a mail server outage.
+B2BBANK_JOB_RETRY_BASE_SECONDS = env.int("B2BBANK_JOB_RETRY_BASE_SECONDS", default=3)
+B2BBANK_JOB_MAX_RETRIES = env.int("B2BBANK_JOB_MAX_RETRIES", default=12)
+# A worker that has not written its heartbeat for this long is presumed dead and
+# its running jobs are retried by the `jobs.retry_stalled` periodic task.
+B2BBANK_WORKER_HEARTBEAT_SECONDS = env.float("B2BBANK_WORKER_HEARTBEAT_SECONDS", default=10)
+B2BBANK_WORKER_STALLED_SECONDS = env.float("B2BBANK_WORKER_STALLED_SECONDS", default=60)
+# Cron (5 fields, or 6 with seconds) of the stalled-job sweep.
+B2BBANK_STALLED_SWEEP_CRON = env.str("B2BBANK_STALLED_SWEEP_CRON", default="* * * * *")
+# /healthz reports the queue as "lagging" past this age of its oldest due job.
+B2BBANK_HEALTH_QUEUE_LAG_SECONDS = env.int("B2BBANK_HEALTH_QUEUE_LAG_SECONDS", default=300)
+PROCRASTINATE_WORKER_DEFAULTS = {
+    "update_heartbeat_interval": B2BBANK_WORKER_HEARTBEAT_SECONDS,
+    "stalled_worker_timeout": B2BBANK_WORKER_STALLED_SECONDS,
+}
 
 LOGGING = {
     "version": 1,
@@ -362,6 +391,7 @@ LOGGING = {
         "daphne": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "procrastinate": {"level": env.str("B2BBANK_JOBS_LOG_LEVEL", default="WARNING")},
     },
 }
 

@@ -15,6 +15,7 @@ from loans import services
 from loans.models import ApplicationEvent, LoanApplication, Status
 from loans.tests.factories import ApplicationFactory, DraftFactory
 from notifications.models import Notification
+from tests.jobs import queued_emails, send_queued_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,9 @@ def test_submit_sends_to_banker_with_one_event_notification_email_and_push(
     notification = Notification.objects.get()
     assert notification.recipient_id == banker_x.pk
     assert application.reference in notification.title
-    assert len(callbacks) == 2  # email + realtime
+    assert len(callbacks) == 1  # realtime; the email is a job deferred in the transaction
+    assert queued_emails() == [{"notification_id": notification.pk}]
+    assert send_queued_emails() == 1
     assert [m.to for m in mail.outbox] == [[banker_x.email]]
     assert pushed == [
         (
@@ -382,12 +385,13 @@ def test_approval_email_carries_terms_and_an_absolute_link(
     application = at(Status.IN_REVIEW, owner_a, banker_x)
     with django_capture_on_commit_callbacks(execute=True):
         services.application_approve(actor=banker_x, application_id=application.pk, **TERMS)
+    send_queued_emails()
     (message,) = mail.outbox
     assert message.to == [owner_a.email]
     assert "200,000.00 USD" in message.body
     assert "7.25% per year" in message.body
     assert "48 months" in message.body
-    assert f"https://bank.example.com/applications/{application.pk}/" in message.body
+    assert f"https://bank.example.com/login/?next=%2Fapplications%2F{application.pk}%2F" in message.body
 
 
 def test_decline_reason_is_on_the_timeline(owner_a: Any, banker_x: Any) -> None:
@@ -401,6 +405,6 @@ def test_a_transition_costs_a_fixed_handful_of_queries(
 ) -> None:
     application = at(Status.SUBMITTED, owner_a, banker_x)
     # savepoint, the banker still verified, lock, update, event, audit record, the
-    # owner (recipient), notification (savepoint, insert, release), release
+    # owner (recipient), notification (savepoint, insert, its email job, release), release
     with django_assert_num_queries(11):
         services.application_start_review(actor=banker_x, application_id=application.pk)

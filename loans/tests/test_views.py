@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.tests.factories import OwnerFactory
 from loans.models import LoanApplication, Status
 from loans.tests.factories import ApplicationFactory, DraftFactory
+from tests.jobs import send_queued_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,7 @@ def test_owner_applies_and_submits_in_one_step(
     assert application.status == Status.SUBMITTED
     assert response.redirect_chain[-1][0] == reverse("loans:detail", args=[application.pk])
     assert "has been sent to the banker" in response.content.decode()
+    assert send_queued_emails() == 1
     assert [m.to for m in mail.outbox] == [[banker_x.email]]
 
 

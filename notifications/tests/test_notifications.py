@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -22,37 +21,6 @@ def client_for(user: Any) -> Client:
 
 def make(user: Any, title: str = "Hello", link: str = "/applications/") -> Notification:
     return Notification.objects.create(recipient=user, kind="test", title=title, link=link)
-
-
-def test_create_stores_and_emails_after_commit(owner_a: Any, django_capture_on_commit_callbacks: Any) -> None:
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.notification_create(
-            recipient=owner_a, kind="k", title="Approved", body="Good news", link="/x/"
-        )
-    assert mail.outbox == []  # nothing leaves before commit
-    for callback in callbacks:
-        callback()
-    assert Notification.objects.get().title == "Approved"
-    assert mail.outbox[0].to == [owner_a.email]
-    assert mail.outbox[0].subject == "Approved"
-    assert "/x/" in mail.outbox[0].body
-
-
-def test_mail_failure_does_not_break_the_request(
-    owner_a: Any, django_capture_on_commit_callbacks: Any, settings: Any
-) -> None:
-    settings.EMAIL_BACKEND = "notifications.tests.test_notifications.BrokenBackend"
-    with django_capture_on_commit_callbacks(execute=True):
-        services.notification_create(recipient=owner_a, kind="k", title="t")
-    assert Notification.objects.count() == 1
-
-
-class BrokenBackend:
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def send_messages(self, messages: Any) -> int:
-        raise ConnectionError("SMTP down")
 
 
 def test_mark_read_is_scoped_to_the_recipient(owner_a: Any, owner_b: Any) -> None:

@@ -1,0 +1,71 @@
+"""What is overdue in the loan pipeline, for the reminder sweep (jobs.reminders):
+an info request the owner has not answered for 3 days, and a submission the
+banker has not started reviewing within 2 business days."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+
+from jobs.reminders import Due
+
+from .models import ApplicationEvent, LoanApplication, Status
+
+INFO_REQUEST_UNANSWERED = timedelta(days=3)
+REVIEW_WITHIN_BUSINESS_DAYS = 2
+
+
+def business_days_before(moment: datetime, days: int) -> datetime:
+    """`moment` moved back over `days` weekdays (Saturdays and Sundays do not
+    count): Monday 10:00 minus 2 is Thursday 10:00."""
+    counted = 0
+    while counted < days:
+        moment -= timedelta(days=1)
+        if moment.weekday() < 5:
+            counted += 1
+    return moment
+
+
+def info_requests_unanswered(now: datetime) -> Iterator[Due]:
+    """Owners asked a question 3 days ago or more and still not answering; the
+    subject is the request's event, so a later request reminds again once."""
+    request_event = (
+        ApplicationEvent.objects.filter(application=OuterRef("pk"), to_status=Status.INFO_REQUESTED)
+        .order_by("-created_at", "-id")
+        .values("id")[:1]
+    )
+    applications = (
+        LoanApplication.objects.filter(
+            status=Status.INFO_REQUESTED, status_changed_at__lte=now - INFO_REQUEST_UNANSWERED
+        )
+        .annotate(request_event_id=Subquery(request_event))
+        .select_related("owner")
+    )
+    for application in applications:
+        yield Due(
+            subject_id=application.request_event_id,  # type: ignore[attr-defined]
+            recipient=application.owner,
+            title=f"Your banker is waiting for your answer on {application.reference}",
+            body=f"{application.reference} needs information from you before the review can go on.",
+            link=reverse("loans:detail", args=[application.pk]),
+        )
+
+
+def submissions_not_reviewed(now: datetime) -> Iterator[Due]:
+    """Applications submitted 2 business days ago or more and not yet picked
+    up; the subject is the application (it is submitted only once)."""
+    cutoff = business_days_before(now, REVIEW_WITHIN_BUSINESS_DAYS)
+    applications = LoanApplication.objects.filter(
+        status=Status.SUBMITTED, submitted_at__lte=cutoff
+    ).select_related("banker")
+    for application in applications:
+        yield Due(
+            subject_id=application.pk,
+            recipient=application.banker,
+            title=f"{application.reference} is waiting for your review",
+            body=f"{application.reference} was submitted to you 2 business days ago and is not in review yet.",
+            link=reverse("loans:detail", args=[application.pk]),
+        )
