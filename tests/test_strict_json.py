@@ -97,3 +97,31 @@ def test_socket_answers_an_error_frame_for_a_nested_frame_and_stays_open(owner_a
         assert (await socket.receive_json_from())["type"] == "message.new"
 
     async_to_sync(with_sockets)(scenario)
+
+
+def test_every_api_view_that_reads_json_reads_it_strictly() -> None:
+    """A view that lists its own parser_classes must not bring back DRF's plain
+    JSONParser (duplicate keys accepted, deep nesting a 500)."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+    from rest_framework.parsers import JSONParser
+
+    from b2bbank.json_input import StrictJSONParser
+
+    def views(patterns: list[Any]) -> list[Any]:
+        found = []
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                found += views(pattern.url_patterns)
+            elif isinstance(pattern, URLPattern) and hasattr(pattern.callback, "cls"):
+                found.append(pattern.callback.cls)
+        return found
+
+    api_views = views(get_resolver().url_patterns)
+    assert len(api_views) > 20
+    lax = [
+        view.__name__
+        for view in api_views
+        for parser in view().get_parsers()
+        if isinstance(parser, JSONParser) and not isinstance(parser, StrictJSONParser)
+    ]
+    assert lax == []

@@ -22,6 +22,7 @@ from documents.tests.factories import DocumentFactory, DocumentRequestFactory
 from loans.models import Status
 from loans.tests.factories import ApplicationFactory
 from notifications.models import Notification
+from tests.jobs import send_queued_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -57,6 +58,7 @@ def test_upload_stores_the_file_under_a_random_key_and_tells_the_banker(
     assert "March statement.pdf" in event.note
     assert AuditRecord.objects.filter(action="document.upload", target_id=str(document.pk)).exists()
     assert Notification.objects.get().recipient == banker_x
+    assert send_queued_emails() == 1
     assert [m.to for m in mail.outbox] == [[banker_x.email]]
     assert [(ids, frame["type"]) for ids, frame in published] == [([banker_x.pk], "document.new")]
 
@@ -247,6 +249,7 @@ def test_the_banker_asks_and_the_owner_is_told(
     assert (request.status, request.requested_by, request.due_date) == ("open", banker_x, due)
     assert [(ids, frame["type"]) for ids, frame in published] == [([owner_a.pk], "document_request.new")]
     assert "tax return" in application.events.get().note
+    assert send_queued_emails() == 1
     assert [m.to for m in mail.outbox] == [[owner_a.email]]
 
 

@@ -406,5 +406,5 @@ def test_a_transition_costs_a_fixed_handful_of_queries(
     application = at(Status.SUBMITTED, owner_a, banker_x)
     # savepoint, the banker still verified, lock, update, event, audit record, the
     # owner (recipient), notification (savepoint, insert, its email job, release), release
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         services.application_start_review(actor=banker_x, application_id=application.pk)
