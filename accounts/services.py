@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -35,8 +36,9 @@ from .models import (
 USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name"})
 # What every sign-up hears, whether or not the address already had an account.
 SIGNUP_DONE = (
-    "Thank you. We have sent a message to this address. Sign in with your email address and "
-    "password to continue; if the address already had an account, its owner has been told."
+    "Thank you. We have sent a message to this address: open the link in it to confirm the address. "
+    "Sign in with your email address and password to continue; if the address already had an account, "
+    "its owner has been told."
 )
 
 
@@ -77,6 +79,7 @@ def _new_user(
         except IntegrityError:
             existing = User.objects.filter(email__iexact=email).first()
         else:
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
             if welcome:
                 _welcome(user)
             return user
@@ -86,13 +89,22 @@ def _new_user(
 
 
 def _welcome(user: User) -> None:
+    """The welcome email is the address confirmation (allauth's signup message,
+    one link); the in-app note points to the page that can send it again."""
+    from .recovery import email_verification_send
+
     notification_create(
         recipient=user,
         kind="account.created",
         title="Welcome to b2bbank",
-        body="Your account is ready. Sign in with the email address and password you chose.",
-        link=reverse("accounts:login"),
+        body=(
+            "Your account is ready. Confirm your email address with the link we sent you: until then "
+            "you can look around, but not submit an application or start a conversation."
+        ),
+        link=reverse("accounts:email-status"),
+        email=False,
     )
+    email_verification_send(request=None, user=user, signup=True)
 
 
 def _tell_the_address_owner(user: User) -> None:

@@ -18,5 +18,7 @@ urlpatterns = [
     path("account/security/setup/", two_factor_views.two_factor_setup, name="two-factor-setup"),
     path("account/security/recovery-codes/", two_factor_views.recovery_codes_new, name="recovery-codes"),
     path("account/security/disable/", two_factor_views.two_factor_off, name="two-factor-disable"),
+    path("account/email/verify/", views.email_status, name="email-status"),
+    path("support/", views.support, name="support"),
     path("login/verify/", two_factor_views.two_factor_verify, name="two-factor-verify"),
 ]

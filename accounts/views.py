@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from math import ceil
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
@@ -15,11 +17,12 @@ from django.views.decorators.http import require_http_methods
 
 from b2bbank.throttling import auth_budget_wait
 
-from . import services
+from . import recovery, services
 from .choices import Role
 from .forms import AccountForm, BankerProfileForm, EmailLoginForm, NamesForm, OwnerProfileForm
+from .lockout import address_slowed_message
 from .models import User
-from .permissions import role_required
+from .permissions import has_verified_email, role_required
 
 SIGNUP_FORMS = {
     "business-owner": (Role.BUSINESS_OWNER, OwnerProfileForm, services.business_owner_signup),
@@ -92,9 +95,43 @@ def signup_done(request: HttpRequest) -> HttpResponse:
 
 
 class EmailLoginView(LoginView):
+    """Sign-in. Each client address gets the `login` budget of attempts per
+    minute: past it, a 429 that says how long to wait (the typed address kept),
+    never a lockout of everyone behind the address. Accounts themselves are
+    locked by django-axes (accounts.lockout)."""
+
     template_name = "accounts/login.html"
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = auth_budget_wait(request, scope="login")
+        if wait is None:
+            return super().post(request, *args, **kwargs)
+        form = self.get_form()
+        form.errors.clear()
+        form.add_error(None, address_slowed_message(ceil(wait)))
+        return self.render_to_response(self.get_context_data(form=form), status=429)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_status(request: HttpRequest) -> HttpResponse:
+    """Whether the sign-in address is confirmed, and a button to send the link again."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        wait = auth_budget_wait(request)
+        if wait is None:
+            recovery.email_verification_send(request=request, user=user)
+            messages.success(request, f"We have emailed a new confirmation link to {user.email}.")
+        else:
+            messages.error(request, f"Too many requests. Wait {ceil(wait)} seconds and try again.")
+        return redirect("accounts:email-status")
+    return render(request, "accounts/email_status.html", {"verified": has_verified_email(user)})
+
+
+def support(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/support.html", {"support_email": settings.B2BBANK_SUPPORT_EMAIL})
 
 
 class PostOnlyLogoutView(LogoutView):

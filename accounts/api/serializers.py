@@ -184,3 +184,31 @@ class VerifyOutput(serializers.ModelSerializer):
     class Meta:
         model = BankerProfile
         fields = ("id", "verification_status", "verified_at")
+
+
+class PasswordResetInput(StrictInput):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmInput(StrictInput):
+    key = serializers.CharField(
+        max_length=200, help_text="The last path segment of the link in the reset email."
+    )
+    new_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+
+
+class PasswordChangeInput(StrictInput):
+    current_password = serializers.CharField(
+        max_length=128, write_only=True, style={"input_type": "password"}
+    )
+    new_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+
+
+class EmailVerifyInput(StrictInput):
+    key = serializers.CharField(
+        max_length=200, help_text="The last path segment of the link in the confirmation email."
+    )
+
+
+class DetailOutput(serializers.Serializer):
+    detail = serializers.CharField()
