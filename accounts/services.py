@@ -27,8 +27,10 @@ from .models import (
     BANKER_PROFILE_FIELDS,
     OWNER_PROFILE_FIELDS,
     ApiToken,
+    BankerEvidence,
     BankerProfile,
     BusinessOwnerProfile,
+    TermsConsent,
     User,
     normalize_email,
 )
@@ -55,7 +57,14 @@ def _only(fields: Mapping[str, Any], allowed: Collection[str]) -> dict[str, Any]
 
 
 def _new_user(
-    *, email: str, password: str, first_name: str, last_name: str, role: Role, welcome: bool = True
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    role: Role,
+    welcome: bool = True,
+    terms_accepted: bool = False,
 ) -> User | None:
     """Create the user, or None when the address already has an account: its
     owner is told by email instead, and the caller answers exactly as for a new
@@ -80,6 +89,12 @@ def _new_user(
             existing = User.objects.filter(email__iexact=email).first()
         else:
             EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+            if terms_accepted:
+                TermsConsent.objects.create(
+                    user=user,
+                    terms_version=settings.B2BBANK_TERMS_VERSION,
+                    privacy_version=settings.B2BBANK_PRIVACY_VERSION,
+                )
             if welcome:
                 _welcome(user)
             return user
@@ -130,6 +145,7 @@ def business_owner_signup(
     last_name: str,
     profile: Mapping[str, Any],
     welcome: bool = True,
+    terms_accepted: bool = False,
 ) -> User | None:
     """Create a business owner with their company profile. None when the
     address already had an account (its owner was emailed; see _new_user)."""
@@ -142,6 +158,7 @@ def business_owner_signup(
         last_name=last_name,
         role=Role.BUSINESS_OWNER,
         welcome=welcome,
+        terms_accepted=terms_accepted,
     )
     if user is not None:
         owner.user = user
@@ -158,6 +175,7 @@ def banker_signup(
     last_name: str,
     profile: Mapping[str, Any],
     welcome: bool = True,
+    terms_accepted: bool = False,
 ) -> User | None:
     """Create a banker; the profile starts `pending` until an admin verifies it.
     None when the address already had an account (see _new_user)."""
@@ -171,6 +189,7 @@ def banker_signup(
         last_name=last_name,
         role=Role.BANKER,
         welcome=welcome,
+        terms_accepted=terms_accepted,
     )
     if user is not None:
         banker.user = user
@@ -216,26 +235,48 @@ def banker_sync_display_name(*, user: User) -> None:
 
 @transaction.atomic
 def banker_set_verification(
-    *, banker_id: int, status: VerificationStatus, actor: Any = None
+    *, banker_id: int, status: VerificationStatus, actor: Any = None, reason: str = ""
 ) -> BankerProfile:
-    """Verify or reject a banker (admins only; callers check that). Audited.
-    Taking a verification away announces it, so the banker's open applications
-    go back to their owners and their conversations become read-only."""
-    profile = BankerProfile.objects.select_for_update().get(user_id=banker_id)
+    """Verify or reject a banker (admins only; callers check that). Audited with
+    the reason, kept on the banker's evidence, and the banker is told in-app and
+    by email. Taking a verification away announces it, so the banker's open
+    applications go back to their owners and their conversations become read-only."""
+    profile = BankerProfile.objects.select_for_update().select_related("user").get(user_id=banker_id)
     before = profile.verification_status
     profile.verification_status = status
     profile.verified_at = timezone.now() if status == VerificationStatus.VERIFIED else None
     profile.save(update_fields=["verification_status", "verified_at", "updated_at"])
+    BankerEvidence.objects.filter(user_id=banker_id).update(decision_reason=reason.strip())
     audit_log(
         action="banker.verification",
         actor=actor,
         target=profile,
         before={"verification_status": before},
-        after={"verification_status": status},
+        after={"verification_status": status, **({"reason": reason.strip()} if reason.strip() else {})},
     )
+    if before != status and status in (VerificationStatus.VERIFIED, VerificationStatus.REJECTED):
+        _tell_banker_the_decision(profile.user, status, reason.strip())
     if before == VerificationStatus.VERIFIED and status != VerificationStatus.VERIFIED:
         signals.banker_verification_revoked.send(sender=BankerProfile, banker_id=banker_id, actor=actor)
     return profile
+
+
+def _tell_banker_the_decision(user: User, status: VerificationStatus, reason: str) -> None:
+    if status == VerificationStatus.VERIFIED:
+        title = "Your banker profile is verified"
+        body = "Business owners can now find you in the directory, apply to you and message you."
+    else:
+        title = "Your banker verification was not approved"
+        body = (f"Reason: {reason} " if reason else "") + (
+            "Your profile is not listed. Correct your details and send your evidence again from your dashboard."
+        )
+    notification_create(
+        recipient=user,
+        kind="banker.verification",
+        title=title,
+        body=body,
+        link=reverse("accounts:banker-home"),
+    )
 
 
 def token_create(*, request: HttpRequest, email: str, password: str, otp: str = "") -> tuple[str, ApiToken]:

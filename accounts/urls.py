@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", views.PostOnlyLogoutView.as_view(), name="logout"),
     path("owner/", views.owner_home, name="owner-home"),
     path("banker/", views.banker_home, name="banker-home"),
+    path("banker/verification/", views.banker_verification, name="banker-verification"),
     path("account/profile/", views.profile_settings, name="profile"),
     path("account/security/", two_factor_views.security, name="security"),
     path("account/security/setup/", two_factor_views.two_factor_setup, name="two-factor-setup"),
@@ -20,5 +21,9 @@ urlpatterns = [
     path("account/security/disable/", two_factor_views.two_factor_off, name="two-factor-disable"),
     path("account/email/verify/", views.email_status, name="email-status"),
     path("support/", views.support, name="support"),
+    path("terms/", views.terms, name="terms"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("account/close/", views.account_close_view, name="account-close"),
+    path("account/closed/", views.account_closed, name="account-closed"),
     path("login/verify/", two_factor_views.two_factor_verify, name="two-factor-verify"),
 ]

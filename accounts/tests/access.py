@@ -10,6 +10,15 @@ ROUTES = {
     "accounts:login": [Case("get", same(302, anonymous=200))],
     "accounts:logout": [Case("post", same(302)), Case("get", same(405))],
     "accounts:owner-home": [Case("get", same(403, anonymous="login", owner_a=200, owner_b=200))],
+    "accounts:banker-verification": [
+        Case("get", same(403, anonymous="login", banker_x=200, banker_y=200)),
+        Case(
+            "post",
+            same(403, anonymous="login", banker_x=200, banker_y=200),
+            data=lambda w: {},
+            note="invalid form re-renders",
+        ),
+    ],
     "accounts:banker-home": [Case("get", same(403, anonymous="login", banker_x=200, banker_y=200))],
     "accounts:profile": [
         Case("get", same(200, anonymous="login", staff=403)),
@@ -62,6 +71,18 @@ ROUTES = {
         ),
     ],
     "accounts:support": [Case("get", same(200))],
+    "accounts:terms": [Case("get", same(200))],
+    "accounts:privacy": [Case("get", same(200))],
+    "accounts:account-close": [
+        Case("get", same(200, anonymous="login")),
+        Case(
+            "post",
+            same(200, anonymous="login"),
+            data=lambda w: {},
+            note="no password: re-renders, closes nothing",
+        ),
+    ],
+    "accounts:account-closed": [Case("get", same(302), note="only right after closing; otherwise home")],
     "account_reset_password": [
         Case("get", same(200)),
         Case("post", same(302), data=lambda w: {"email": "someone@example.com"}, note="to the done page"),

@@ -113,6 +113,7 @@ def test_confirming_through_the_page_link_lifts_the_rule(
                 "email": "ola.new@example.com",
                 "password": "correct-horse-battery-9",
                 "password_confirm": "correct-horse-battery-9",
+                "accept_terms": "on",
                 "company_name": "Ola Co",
                 "industry": "retail",
                 "years_in_business": "2",

@@ -190,6 +190,7 @@ def _signup(api_client: APIClient, email: str, capture: Any) -> User:
     body = {
         "email": email,
         "password": PASSWORD,
+        "accept_terms": True,
         "first_name": "Nia",
         "last_name": "New",
         "company_name": "New Co",

@@ -212,6 +212,9 @@ PASSWORD_RESET_TIMEOUT = 3600
 # Email verification is needed to submit an application or start a conversation;
 # 0 turns that off for demos.
 B2BBANK_REQUIRE_VERIFIED_EMAIL = env.bool("B2BBANK_REQUIRE_VERIFIED_EMAIL", default=True)
+# The versions of /terms/ and /privacy/ a sign-up accepts (accounts.TermsConsent).
+B2BBANK_TERMS_VERSION = "2026-11-29"
+B2BBANK_PRIVACY_VERSION = "2026-11-29"
 # Where people who are stuck (locked out, lost factor) are told to write.
 B2BBANK_SUPPORT_EMAIL = env.str("B2BBANK_SUPPORT_EMAIL", default="support@b2bbank.local")
 

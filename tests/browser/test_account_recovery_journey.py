@@ -53,6 +53,7 @@ def _sign_up(page: Any, email: str) -> None:
     page.get_by_label("Work email").fill(email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_label("Confirm password").fill(PASSWORD)
+    page.get_by_label("I accept the terms of use and the privacy notice").check()
     page.get_by_label("Company name").fill("Quinn Bakery")
     page.get_by_label("Industry").select_option("hospitality")
     page.get_by_label("Years in business").fill("3")

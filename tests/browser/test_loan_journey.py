@@ -111,10 +111,12 @@ def test_owner_applies_banker_requests_info_and_approves(new_page: Any) -> None:
     banker.get_by_role("button", name="Approve", exact=True).click()
     assert banker.get_by_text("The application is approved").is_visible()
 
-    # The owner's page is still showing "in review": a status frame updates it in place.
+    # The owner's page was showing "in review": a status frame updates it in place.
+    # The owner's own socket may deliver the real frame first (it did in about one
+    # run in two), so the test's frame is pushed whatever the page shows now.
     application.refresh_from_db()
     assert application.status == Status.APPROVED
-    assert owner.locator("[data-live-part=status]").inner_text().strip() == "In review"
+    assert owner.locator("[data-live-part=status]").inner_text().strip() in {"In review", "Approved"}
     push_status_frame(owner, application)
     owner.locator("[data-live-part=status]").get_by_text("Approved").wait_for()
     terms = owner.get_by_role("region", name="Approved terms")
