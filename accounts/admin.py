@@ -6,14 +6,18 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
 
 from audit.admin_trail import AuditedAdminMixin
 
 from . import services
 from .choices import VerificationStatus
-from .models import ApiToken, BankerProfile, BusinessOwnerProfile, User
+from .forms import RejectBankerForm
+from .models import ApiToken, BankerEvidence, BankerProfile, BusinessOwnerProfile, TermsConsent, User
 
 
 class OwnerProfileInline(admin.StackedInline):
@@ -115,8 +119,92 @@ class BankerProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ("user__email", "user__first_name", "user__last_name", "institution", "city")
     list_select_related = ("user",)
     raw_id_fields = ("user",)
-    readonly_fields = ("verification_status", "verified_at", "created_at", "updated_at")
+    readonly_fields = (
+        "verification_status",
+        "verified_at",
+        "evidence_lender_id",
+        "evidence_work_email",
+        "evidence_note",
+        "evidence_decision_reason",
+        "created_at",
+        "updated_at",
+    )
     actions = ("verify_bankers", "reject_bankers")
+    change_form_template = "admin/accounts/bankerprofile/change_form.html"
+
+    def get_urls(self) -> list[Any]:
+        extra = [
+            path(
+                "<int:object_id>/verify/",
+                self.admin_site.admin_view(self.verify_view),
+                name="banker-verify-now",
+            ),
+            path(
+                "<int:object_id>/reject/",
+                self.admin_site.admin_view(self.reject_view),
+                name="banker-reject-now",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def _evidence(self, obj: BankerProfile) -> BankerEvidence | None:
+        return BankerEvidence.objects.filter(user_id=obj.user_id).first()
+
+    @admin.display(description="Lender ID")
+    def evidence_lender_id(self, obj: BankerProfile) -> str:
+        evidence = self._evidence(obj)
+        return evidence.lender_id if evidence else "— not sent"
+
+    @admin.display(description="Work email")
+    def evidence_work_email(self, obj: BankerProfile) -> str:
+        evidence = self._evidence(obj)
+        return evidence.work_email if evidence else "—"
+
+    @admin.display(description="Banker's note")
+    def evidence_note(self, obj: BankerProfile) -> str:
+        evidence = self._evidence(obj)
+        return evidence.note if evidence else "—"
+
+    @admin.display(description="Last decision's reason")
+    def evidence_decision_reason(self, obj: BankerProfile) -> str:
+        evidence = self._evidence(obj)
+        return evidence.decision_reason if evidence else "—"
+
+    def verify_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The Verify button on the banker's page (POST only)."""
+        profile = get_object_or_404(BankerProfile, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, profile):
+            raise PermissionDenied
+        services.banker_set_verification(
+            banker_id=profile.user_id, status=VerificationStatus.VERIFIED, actor=request.user
+        )
+        messages.success(request, f"{profile.user} is verified and has been told.")
+        return redirect("admin:accounts_bankerprofile_change", object_id)
+
+    def reject_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The Reject button: asks for the reason the banker will read."""
+        profile = get_object_or_404(BankerProfile, pk=object_id)
+        if not self.has_change_permission(request, profile):
+            raise PermissionDenied
+        form = RejectBankerForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            services.banker_set_verification(
+                banker_id=profile.user_id,
+                status=VerificationStatus.REJECTED,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, f"{profile.user} was not approved and has been told why.")
+            return redirect("admin:accounts_bankerprofile_change", object_id)
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "profile": profile,
+            "title": "Reject banker",
+        }
+        return render(
+            request, "admin/accounts/bankerprofile/reject.html", context, status=400 if form.errors else 200
+        )
 
     @admin.action(description="Verify selected bankers")
     def verify_bankers(self, request: HttpRequest, queryset: QuerySet[BankerProfile]) -> None:
@@ -135,4 +223,18 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "key_hash", "created_at", "expires_at", "revoked_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(TermsConsent)
+class TermsConsentAdmin(admin.ModelAdmin):
+    list_display = ("user", "terms_version", "privacy_version", "accepted_at")
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
+    readonly_fields = ("user", "terms_version", "privacy_version", "accepted_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -13,6 +13,7 @@ from .choices import Industry, Product
 from .models import (
     BANKER_PROFILE_FIELDS,
     OWNER_PROFILE_FIELDS,
+    BankerEvidence,
     BankerProfile,
     BusinessOwnerProfile,
     User,
@@ -36,6 +37,11 @@ class AccountForm(forms.Form):
         max_length=128,
     )
 
+    accept_terms = forms.BooleanField(
+        label="I accept the terms of use and the privacy notice",
+        error_messages={"required": "Accept the terms of use and the privacy notice to create an account."},
+    )
+
     def clean_email(self) -> str:
         # Whether the address is taken is never said here (the service emails its owner).
         return normalize_email(self.cleaned_data["email"])
@@ -48,7 +54,8 @@ class AccountForm(forms.Form):
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {name: data[name] for name in ("email", "password", "first_name", "last_name")}
+        fields = {name: data[name] for name in ("email", "password", "first_name", "last_name")}
+        return {**fields, "terms_accepted": data["accept_terms"]}
 
 
 class OwnerProfileForm(forms.ModelForm):
@@ -106,4 +113,40 @@ class NamesForm(forms.ModelForm):
 class EmailLoginForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class CloseAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        max_length=128,
+    )
+    confirm = forms.BooleanField(label="I understand that I will no longer be able to sign in")
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your current password.")
+        return password
+
+
+class BankerEvidenceForm(forms.ModelForm):
+    class Meta:
+        model = BankerEvidence
+        fields = ("lender_id", "work_email", "note")
+        help_texts = {
+            "lender_id": "Your NMLS number, or your regulator's id for you.",
+            "work_email": "The address your institution gave you (not a personal mailbox).",
+        }
+        widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+
+class RejectBankerForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (the banker reads it)", widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )

@@ -292,3 +292,38 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+
+class TermsConsent(models.Model):
+    """Which versions of the terms of use and the privacy notice a user accepted,
+    and when (recorded at sign-up; a new version asks again). Rows are never edited."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    terms_version = models.CharField(max_length=20)
+    privacy_version = models.CharField(max_length=20)
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "-accepted_at"], name="consent_user_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} accepted terms {self.terms_version} / privacy {self.privacy_version}"
+
+
+class BankerEvidence(models.Model):
+    """What a banker sends to be verified: their lender id (e.g. an NMLS number),
+    their work email at the institution, a note; and the last decision's reason.
+    The status itself is BankerProfile.verification_status; every decision is
+    an audit row (accounts.banker_verification)."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="banker_evidence"
+    )
+    lender_id = models.CharField("Lender ID (e.g. NMLS number)", max_length=32)
+    work_email = models.EmailField("Work email at your institution", max_length=254)
+    note = models.TextField("Anything our team should know", max_length=2000, blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decision_reason = models.TextField(max_length=2000, blank=True)
+
+    def __str__(self) -> str:
+        return f"evidence of {self.user_id}"

@@ -10,13 +10,21 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from b2bbank.domain_errors import Forbidden
+
 from .choices import Role
+
+EMAIL_UNVERIFIED = (
+    "Confirm your email address first: open the link we emailed you, or ask for a new one on your "
+    "account page (/account/email/verify/)."
+)
 
 
 def has_role(user: Any, role: Role) -> bool:
@@ -29,6 +37,23 @@ def is_business_owner(user: Any) -> bool:
 
 def is_banker(user: Any) -> bool:
     return has_role(user, Role.BANKER)
+
+
+def has_verified_email(user: Any) -> bool:
+    """Whether the user has confirmed their sign-in address (always true when
+    B2BBANK_REQUIRE_VERIFIED_EMAIL is off). One indexed query."""
+    if not settings.B2BBANK_REQUIRE_VERIFIED_EMAIL:
+        return True
+    from allauth.account.models import EmailAddress
+
+    return EmailAddress.objects.filter(user_id=user.pk, email__iexact=user.email, verified=True).exists()
+
+
+def require_verified_email(user: Any) -> None:
+    """The guard for what a new account may not do before confirming its address
+    (submit an application, start a conversation): 403 `email_unverified`."""
+    if not has_verified_email(user):
+        raise Forbidden(EMAIL_UNVERIFIED, code="email_unverified")
 
 
 def is_admin(user: Any) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 from datetime import timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
@@ -26,8 +27,10 @@ from .models import (
     BANKER_PROFILE_FIELDS,
     OWNER_PROFILE_FIELDS,
     ApiToken,
+    BankerEvidence,
     BankerProfile,
     BusinessOwnerProfile,
+    TermsConsent,
     User,
     normalize_email,
 )
@@ -35,8 +38,9 @@ from .models import (
 USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name"})
 # What every sign-up hears, whether or not the address already had an account.
 SIGNUP_DONE = (
-    "Thank you. We have sent a message to this address. Sign in with your email address and "
-    "password to continue; if the address already had an account, its owner has been told."
+    "Thank you. We have sent a message to this address: open the link in it to confirm the address. "
+    "Sign in with your email address and password to continue; if the address already had an account, "
+    "its owner has been told."
 )
 
 
@@ -53,7 +57,14 @@ def _only(fields: Mapping[str, Any], allowed: Collection[str]) -> dict[str, Any]
 
 
 def _new_user(
-    *, email: str, password: str, first_name: str, last_name: str, role: Role, welcome: bool = True
+    *,
+    email: str,
+    password: str,
+    first_name: str,
+    last_name: str,
+    role: Role,
+    welcome: bool = True,
+    terms_accepted: bool = False,
 ) -> User | None:
     """Create the user, or None when the address already has an account: its
     owner is told by email instead, and the caller answers exactly as for a new
@@ -77,6 +88,13 @@ def _new_user(
         except IntegrityError:
             existing = User.objects.filter(email__iexact=email).first()
         else:
+            EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+            if terms_accepted:
+                TermsConsent.objects.create(
+                    user=user,
+                    terms_version=settings.B2BBANK_TERMS_VERSION,
+                    privacy_version=settings.B2BBANK_PRIVACY_VERSION,
+                )
             if welcome:
                 _welcome(user)
             return user
@@ -86,13 +104,22 @@ def _new_user(
 
 
 def _welcome(user: User) -> None:
+    """The welcome email is the address confirmation (allauth's signup message,
+    one link); the in-app note points to the page that can send it again."""
+    from .recovery import email_verification_send
+
     notification_create(
         recipient=user,
         kind="account.created",
         title="Welcome to b2bbank",
-        body="Your account is ready. Sign in with the email address and password you chose.",
-        link=reverse("accounts:login"),
+        body=(
+            "Your account is ready. Confirm your email address with the link we sent you: until then "
+            "you can look around, but not submit an application or start a conversation."
+        ),
+        link=reverse("accounts:email-status"),
+        email=False,
     )
+    email_verification_send(request=None, user=user, signup=True)
 
 
 def _tell_the_address_owner(user: User) -> None:
@@ -118,6 +145,7 @@ def business_owner_signup(
     last_name: str,
     profile: Mapping[str, Any],
     welcome: bool = True,
+    terms_accepted: bool = False,
 ) -> User | None:
     """Create a business owner with their company profile. None when the
     address already had an account (its owner was emailed; see _new_user)."""
@@ -130,6 +158,7 @@ def business_owner_signup(
         last_name=last_name,
         role=Role.BUSINESS_OWNER,
         welcome=welcome,
+        terms_accepted=terms_accepted,
     )
     if user is not None:
         owner.user = user
@@ -146,6 +175,7 @@ def banker_signup(
     last_name: str,
     profile: Mapping[str, Any],
     welcome: bool = True,
+    terms_accepted: bool = False,
 ) -> User | None:
     """Create a banker; the profile starts `pending` until an admin verifies it.
     None when the address already had an account (see _new_user)."""
@@ -159,6 +189,7 @@ def banker_signup(
         last_name=last_name,
         role=Role.BANKER,
         welcome=welcome,
+        terms_accepted=terms_accepted,
     )
     if user is not None:
         banker.user = user
@@ -213,26 +244,48 @@ def banker_sync_display_name(*, user: User) -> None:
 
 @transaction.atomic
 def banker_set_verification(
-    *, banker_id: int, status: VerificationStatus, actor: Any = None
+    *, banker_id: int, status: VerificationStatus, actor: Any = None, reason: str = ""
 ) -> BankerProfile:
-    """Verify or reject a banker (admins only; callers check that). Audited.
-    Taking a verification away announces it, so the banker's open applications
-    go back to their owners and their conversations become read-only."""
-    profile = BankerProfile.objects.select_for_update().get(user_id=banker_id)
+    """Verify or reject a banker (admins only; callers check that). Audited with
+    the reason, kept on the banker's evidence, and the banker is told in-app and
+    by email. Taking a verification away announces it, so the banker's open
+    applications go back to their owners and their conversations become read-only."""
+    profile = BankerProfile.objects.select_for_update().select_related("user").get(user_id=banker_id)
     before = profile.verification_status
     profile.verification_status = status
     profile.verified_at = timezone.now() if status == VerificationStatus.VERIFIED else None
     profile.save(update_fields=["verification_status", "verified_at", "updated_at"])
+    BankerEvidence.objects.filter(user_id=banker_id).update(decision_reason=reason.strip())
     audit_log(
         action="banker.verification",
         actor=actor,
         target=profile,
         before={"verification_status": before},
-        after={"verification_status": status},
+        after={"verification_status": status, **({"reason": reason.strip()} if reason.strip() else {})},
     )
+    if before != status and status in (VerificationStatus.VERIFIED, VerificationStatus.REJECTED):
+        _tell_banker_the_decision(profile.user, status, reason.strip())
     if before == VerificationStatus.VERIFIED and status != VerificationStatus.VERIFIED:
         signals.banker_verification_revoked.send(sender=BankerProfile, banker_id=banker_id, actor=actor)
     return profile
+
+
+def _tell_banker_the_decision(user: User, status: VerificationStatus, reason: str) -> None:
+    if status == VerificationStatus.VERIFIED:
+        title = "Your banker profile is verified"
+        body = "Business owners can now find you in the directory, apply to you and message you."
+    else:
+        title = "Your banker verification was not approved"
+        body = (f"Reason: {reason} " if reason else "") + (
+            "Your profile is not listed. Correct your details and send your evidence again from your dashboard."
+        )
+    notification_create(
+        recipient=user,
+        kind="banker.verification",
+        title=title,
+        body=body,
+        link=reverse("accounts:banker-home"),
+    )
 
 
 def token_create(*, request: HttpRequest, email: str, password: str, otp: str = "") -> tuple[str, ApiToken]:

@@ -21,6 +21,11 @@ from django.http import HttpRequest, HttpResponse
 STARTED = "_session_started"
 LAST_SEEN = "_session_last_seen"
 WRITE_EVERY = 60
+# What the sign-in page says after an expiry; static/js/drafts.js keeps what was typed.
+SESSION_EXPIRED = (
+    "Your session expired; nothing was lost. Sign in again and you will be back where you were, "
+    "with what you typed."
+)
 
 
 def stamp_new_session(session: SessionBase) -> None:
@@ -70,7 +75,7 @@ class SessionLimitsMiddleware:
             session.setdefault(STARTED, now)
             if session_expires_at(session, now) < now:
                 logout(request)
-                messages.info(request, "Your session expired. Please log in again.")
+                messages.info(request, SESSION_EXPIRED)
             elif now - session.get(LAST_SEEN, now) > WRITE_EVERY or LAST_SEEN not in session:
                 session[LAST_SEEN] = now
         return self.get_response(request)

@@ -15,3 +15,7 @@ banker_listing_changed = Signal()
 # pending or rejected): their open applications and conversations must stop.
 # kwargs: banker_id, actor (the staff user, or None).
 banker_verification_revoked = Signal()
+# Sent inside the transaction that gives a user a new password (change or reset):
+# their websockets must close (sessions and API tokens end in accounts.recovery).
+# kwargs: user_id.
+credentials_changed = Signal()

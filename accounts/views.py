@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from math import ceil
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
@@ -13,14 +16,26 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from b2bbank.domain_errors import NotEligible
 from b2bbank.throttling import auth_budget_wait
 from notifications.forms import SECTION_MARKER, EmailPreferencesForm
 
-from . import services
+from . import recovery, services
+from .account_closing import KEPT, account_close
+from .banker_verification import banker_evidence_submit, evidence_checks
 from .choices import Role
-from .forms import AccountForm, BankerProfileForm, EmailLoginForm, NamesForm, OwnerProfileForm
-from .models import User
-from .permissions import role_required
+from .forms import (
+    AccountForm,
+    BankerEvidenceForm,
+    BankerProfileForm,
+    CloseAccountForm,
+    EmailLoginForm,
+    NamesForm,
+    OwnerProfileForm,
+)
+from .lockout import address_slowed_message
+from .models import BankerEvidence, User
+from .permissions import has_verified_email, role_required
 
 SIGNUP_FORMS = {
     "business-owner": (Role.BUSINESS_OWNER, OwnerProfileForm, services.business_owner_signup),
@@ -93,9 +108,43 @@ def signup_done(request: HttpRequest) -> HttpResponse:
 
 
 class EmailLoginView(LoginView):
+    """Sign-in. Each client address gets the `login` budget of attempts per
+    minute: past it, a 429 that says how long to wait (the typed address kept),
+    never a lockout of everyone behind the address. Accounts themselves are
+    locked by django-axes (accounts.lockout)."""
+
     template_name = "accounts/login.html"
     authentication_form = EmailLoginForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        wait = auth_budget_wait(request, scope="login")
+        if wait is None:
+            return super().post(request, *args, **kwargs)
+        form = self.get_form()
+        form.errors.clear()
+        form.add_error(None, address_slowed_message(ceil(wait)))
+        return self.render_to_response(self.get_context_data(form=form), status=429)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_status(request: HttpRequest) -> HttpResponse:
+    """Whether the sign-in address is confirmed, and a button to send the link again."""
+    user: User = request.user  # type: ignore[assignment]
+    if request.method == "POST":
+        wait = auth_budget_wait(request)
+        if wait is None:
+            recovery.email_verification_send(request=request, user=user)
+            messages.success(request, f"We have emailed a new confirmation link to {user.email}.")
+        else:
+            messages.error(request, f"Too many requests. Wait {ceil(wait)} seconds and try again.")
+        return redirect("accounts:email-status")
+    return render(request, "accounts/email_status.html", {"verified": has_verified_email(user)})
+
+
+def support(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/support.html", {"support_email": settings.B2BBANK_SUPPORT_EMAIL})
 
 
 class PostOnlyLogoutView(LogoutView):
@@ -122,7 +171,33 @@ def owner_home(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.BANKER)
 def banker_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/banker_home.html", {"profile": request.user.banker_profile})  # type: ignore[union-attr]
+    return render(request, "accounts/banker_home.html", _verification_context(request.user))  # type: ignore[arg-type]
+
+
+def _verification_context(user: User) -> dict[str, Any]:
+    profile = user.banker_profile
+    evidence = BankerEvidence.objects.filter(user=user).first()
+    return {"profile": profile, "evidence": evidence, "checks": evidence_checks(profile, evidence)}
+
+
+@role_required(Role.BANKER)
+@require_http_methods(["GET", "POST"])
+def banker_verification(request: HttpRequest) -> HttpResponse:
+    """Send or correct verification evidence; see what is checked and the listing preview."""
+    user: User = request.user  # type: ignore[assignment]
+    context = _verification_context(user)
+    form = BankerEvidenceForm(request.POST or None, instance=context["evidence"])
+    if request.method == "POST" and form.is_valid():
+        try:
+            banker_evidence_submit(user=user, **form.cleaned_data)
+        except NotEligible as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(
+                request, "Thank you: your evidence is with our team. We will email you the decision."
+            )
+        return redirect("accounts:banker-verification")
+    return render(request, "accounts/banker_verification.html", {**context, "form": form})
 
 
 @role_required(Role.BUSINESS_OWNER, Role.BANKER)
@@ -160,3 +235,35 @@ def profile_settings(request: HttpRequest) -> HttpResponse:
             "email_marker": SECTION_MARKER,
         },
     )
+
+
+def terms(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/terms.html", {"version": settings.B2BBANK_TERMS_VERSION})
+
+
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/privacy.html", {"version": settings.B2BBANK_PRIVACY_VERSION})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_close_view(request: HttpRequest) -> HttpResponse:
+    """Close the account on request, after the password; says what is kept."""
+    user: User = request.user  # type: ignore[assignment]
+    form = CloseAccountForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account_close(user=user)
+        logout(request)
+        request.session[CLOSED_SESSION_KEY] = True
+        return redirect("accounts:account-closed")
+    return render(request, "accounts/account_close.html", {"form": form, "kept": KEPT})
+
+
+@require_http_methods(["GET"])
+def account_closed(request: HttpRequest) -> HttpResponse:
+    if not request.session.get(CLOSED_SESSION_KEY):
+        return redirect("home")
+    return render(request, "accounts/account_closed.html", {"kept": KEPT})
+
+
+CLOSED_SESSION_KEY = "account_closed"

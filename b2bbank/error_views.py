@@ -56,9 +56,10 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
         return JsonResponse(
             {"detail": "You do not have permission to do this.", "code": "forbidden"}, status=403
         )
-    return HttpResponse(
-        loader.render_to_string("403.html", {"exception": exception}, request=request), status=403
-    )
+    # A refusal for an unconfirmed address offers to send the link again.
+    unverified = getattr(exception.__cause__, "code", "") == "email_unverified"
+    context = {"exception": exception, "email_unverified": unverified}
+    return HttpResponse(loader.render_to_string("403.html", context, request=request), status=403)
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -19,6 +19,7 @@ the view then reads them itself."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from rest_framework import throttling
@@ -104,15 +105,12 @@ class ScopedRateThrottle(throttling.ScopedRateThrottle, FixedWindowCounter):
     pass
 
 
-class _AuthScope:
-    throttle_scope = "auth"
-
-
-def auth_budget_wait(request: Any) -> float | None:
-    """Count a page request that trades in credentials (sign-up) against the
-    same per-address `auth` budget as the API's sign-up and token endpoints, so
-    every way in shares one limit. None when allowed, else the seconds to wait."""
+def auth_budget_wait(request: Any, scope: str = "auth") -> float | None:
+    """Count a page request that trades in credentials (sign-up, sign-in, a
+    resend) against the same per-address budget as the API's endpoints of that
+    scope, so every way in shares one limit. None when allowed, else the
+    seconds to wait."""
     throttle = ScopedRateThrottle()
-    if throttle.allow_request(request, _AuthScope()):
+    if throttle.allow_request(request, SimpleNamespace(throttle_scope=scope)):
         return None
     return throttle.wait()

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("dashboard/", account_views.dashboard, name="dashboard"),
     path("", include("accounts.urls")),
+    path("", include("accounts.allauth_urls")),
     path("", include("directory.urls")),
     path("", include("loans.urls")),
     path("", include("chat.urls")),

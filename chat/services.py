@@ -22,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from accounts.permissions import is_business_owner
+from accounts.permissions import is_business_owner, require_verified_email
 from accounts.selectors import verified_bankers
 from b2bbank.domain_errors import DomainError, Forbidden, NotFound
 from b2bbank.realtime import publish_all_on_commit, publish_on_commit
@@ -58,6 +58,7 @@ def conversation_start(
     created)."""
     if not is_business_owner(owner):
         raise Forbidden("Only business owners can start a conversation.")
+    require_verified_email(owner)
     if not verified_bankers().filter(user_id=banker_id).exists():
         raise ValidationError({"banker": ["No verified banker with this id."]})
     conversation = Conversation.objects.filter(owner=owner, banker_id=banker_id).first()

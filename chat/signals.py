@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
-from accounts.signals import api_token_revoked, user_deactivated
+from accounts.signals import api_token_revoked, credentials_changed, user_deactivated
 
 from .services import sockets_close_for, sockets_close_for_token
 
@@ -27,3 +27,9 @@ def close_sockets_on_deactivation(sender: Any, user_id: int, **kwargs: Any) -> N
 @receiver(api_token_revoked, dispatch_uid="chat.close_sockets_on_token_revocation")
 def close_sockets_on_token_revocation(sender: Any, token_id: int, **kwargs: Any) -> None:
     sockets_close_for_token(token_id=token_id)
+
+
+@receiver(credentials_changed, dispatch_uid="chat.close_sockets_on_new_password")
+def close_sockets_on_new_password(sender: Any, user_id: int, **kwargs: Any) -> None:
+    # Sockets signed in by other sessions would otherwise outlive them.
+    sockets_close_for(user_id=user_id)

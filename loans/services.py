@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Product, Role
-from accounts.permissions import has_role
+from accounts.permissions import has_role, require_verified_email
 from accounts.selectors import banker_for_application, banker_is_verified
 from audit.services import audit_log
 from b2bbank.domain_errors import Forbidden, InvalidTransition, NotEligible, NotFound
@@ -191,6 +191,8 @@ def _move(
     """The shared body of every transition; callers hold the transaction."""
     transition = MACHINE[action]
     _require_role(actor, transition.role)
+    if action == Action.SUBMIT:
+        require_verified_email(actor)
     application = _locked(actor=actor, application_id=application_id)
     if application.status not in transition.sources:
         raise InvalidTransition(

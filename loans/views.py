@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.choices import Role
 from accounts.permissions import role_required
 from accounts.views import attach_errors
-from b2bbank.domain_errors import DomainError, NotEligible
+from b2bbank.domain_errors import DomainError, Forbidden, NotEligible
 from b2bbank.page_errors import report_domain_error
 from b2bbank.query_params import object_id
 from notifications.services import notifications_mark_read_for_link
@@ -127,7 +127,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
                 return redirect("loans:detail", pk=application.pk)
             try:
                 services.application_submit(actor=request.user, application_id=application.pk)
-            except NotEligible as exc:
+            except (NotEligible, Forbidden) as exc:  # Forbidden: email_unverified
                 messages.error(request, f"Saved as a draft but not sent: {exc.detail}")
             else:
                 messages.success(request, f"{application.reference} has been sent to the banker.")

@@ -27,6 +27,7 @@ def api_body(n: int) -> dict[str, Any]:
     return {
         "email": f"founder{n}@example.com",
         "password": PASSWORD,
+        "accept_terms": True,
         "first_name": "Fay",
         "last_name": "Founder",
         "company_name": "Founder Foods",
@@ -41,6 +42,7 @@ def page_body(n: int) -> dict[str, Any]:
         "email": f"page{n}@example.com",
         "password": PASSWORD,
         "password_confirm": PASSWORD,
+        "accept_terms": "on",
         "company_name": "Ola Bakery",
         "industry": "hospitality",
         "years_in_business": "3",

@@ -105,7 +105,7 @@ def test_five_failed_page_logins_lock_the_email_even_with_right_password(owner_a
     page = client.post("/login/", {"username": email, "password": PASSWORD})
     api = APIClient().post("/api/v1/auth/token/", {"email": email, "password": PASSWORD}, format="json")
     assert page.status_code == 429
-    assert "sign-in is paused" in page.content.decode()
+    assert "is paused" in page.content.decode()
     assert api.status_code == 429
     assert api.json()["code"] == "locked_out"
     assert "_auth_user_id" not in client.session
@@ -135,13 +135,13 @@ def test_failed_api_logins_lock_the_email_too(owner_a: Any) -> None:
     assert locked.status_code == 429
 
 
-def test_one_ip_is_locked_after_five_failures_across_emails(owner_a: Any) -> None:
+def test_five_failures_across_emails_from_one_ip_lock_nobody_else(owner_a: Any) -> None:
+    """Issue #14: an address is slowed by the `login` throttle, never locked
+    (accounts/tests/test_lockout.py has the throttle's own tests)."""
     client = Client(REMOTE_ADDR="10.9.9.9")
     codes = [fail_logins(client, f"probe{index}@example.com", 1)[0] for index in range(5)]
-    assert codes == [200, 200, 200, 200, 429]
-    assert client.post("/login/", {"username": owner_a.email, "password": PASSWORD}).status_code == 429
-    other = Client(REMOTE_ADDR="10.9.9.10")
-    assert other.post("/login/", {"username": owner_a.email, "password": PASSWORD}).status_code == 302
+    assert codes == [200, 200, 200, 200, 200]
+    assert client.post("/login/", {"username": owner_a.email, "password": PASSWORD}).status_code == 302
 
 
 def test_a_success_before_the_limit_resets_the_count(owner_a: Any) -> None:

@@ -25,7 +25,10 @@ def money(**kwargs: Any) -> serializers.DecimalField:
     return PlainDecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
 
 
-class OwnerProfileInput(StrictInput):
+class OwnerProfileInput(StrictInput, serializers.ModelSerializer):
+    """Fields come from OWNER_PROFILE_FIELDS (the model's, as the form's); the
+    ones declared here only tighten what the model alone would accept."""
+
     company_name = serializers.CharField(max_length=200)
     industry = serializers.ChoiceField(choices=Industry.choices)
     years_in_business = serializers.IntegerField(min_value=0, max_value=300, required=False)
@@ -39,8 +42,14 @@ class OwnerProfileInput(StrictInput):
     phone = serializers.CharField(max_length=32, required=False, allow_blank=True)
     website = serializers.URLField(max_length=200, required=False, allow_blank=True)
 
+    class Meta:
+        model = BusinessOwnerProfile
+        fields: tuple[str, ...] = OWNER_PROFILE_FIELDS
 
-class BankerProfileInput(StrictInput):
+
+class BankerProfileInput(StrictInput, serializers.ModelSerializer):
+    """Fields come from BANKER_PROFILE_FIELDS, as for OwnerProfileInput."""
+
     institution = serializers.CharField(max_length=200)
     job_title = serializers.CharField(max_length=120, required=False, allow_blank=True)
     bio = serializers.CharField(max_length=4000, required=False, allow_blank=True)
@@ -59,6 +68,10 @@ class BankerProfileInput(StrictInput):
     max_loan_amount = money(min_value=1, required=False, allow_null=True)
     availability = serializers.ChoiceField(choices=Availability.choices, required=False)
     accepting_new_clients = serializers.BooleanField(required=False)
+
+    class Meta:
+        model = BankerProfile
+        fields: tuple[str, ...] = BANKER_PROFILE_FIELDS
 
     def validate_products(self, value: list[str]) -> list[str]:
         return sorted(set(value))
@@ -82,21 +95,33 @@ class CredentialsMixin(StrictInput):
     password = serializers.CharField(write_only=True, max_length=128, style={"input_type": "password"})
     first_name = serializers.CharField(max_length=150)
     last_name = serializers.CharField(max_length=150)
+    accept_terms = serializers.BooleanField(
+        help_text="Must be true: the user accepts the terms of use and the privacy notice "
+        "(their versions and the time are recorded)."
+    )
 
-    USER_FIELDS = ("email", "password", "first_name", "last_name")
+    USER_FIELDS = ("email", "password", "first_name", "last_name", "accept_terms")
+
+    def validate_accept_terms(self, value: bool) -> bool:
+        if not value:
+            raise serializers.ValidationError("Accept the terms of use and the privacy notice.")
+        return value
 
     def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
         data = dict(self.validated_data)
         user = {name: data.pop(name) for name in self.USER_FIELDS}
+        user["terms_accepted"] = user.pop("accept_terms")
         return user, data
 
 
 class OwnerSignupInput(CredentialsMixin, OwnerProfileInput):
-    pass
+    class Meta(OwnerProfileInput.Meta):
+        fields: tuple[str, ...] = (*CredentialsMixin.USER_FIELDS, *OWNER_PROFILE_FIELDS)
 
 
 class BankerSignupInput(CredentialsMixin, BankerProfileInput):
-    pass
+    class Meta(BankerProfileInput.Meta):
+        fields: tuple[str, ...] = (*CredentialsMixin.USER_FIELDS, *BANKER_PROFILE_FIELDS)
 
 
 class SignupOutput(serializers.Serializer):
@@ -198,6 +223,12 @@ class VerifyInput(StrictInput):
         choices=[VerificationStatus.VERIFIED, VerificationStatus.REJECTED],
         default=VerificationStatus.VERIFIED,
     )
+    reason = serializers.CharField(
+        max_length=2000,
+        required=False,
+        allow_blank=True,
+        help_text="Told to the banker (give one when rejecting).",
+    )
 
 
 class VerifyOutput(serializers.ModelSerializer):
@@ -206,3 +237,31 @@ class VerifyOutput(serializers.ModelSerializer):
     class Meta:
         model = BankerProfile
         fields = ("id", "verification_status", "verified_at")
+
+
+class PasswordResetInput(StrictInput):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmInput(StrictInput):
+    key = serializers.CharField(
+        max_length=200, help_text="The last path segment of the link in the reset email."
+    )
+    new_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+
+
+class PasswordChangeInput(StrictInput):
+    current_password = serializers.CharField(
+        max_length=128, write_only=True, style={"input_type": "password"}
+    )
+    new_password = serializers.CharField(max_length=128, write_only=True, style={"input_type": "password"})
+
+
+class EmailVerifyInput(StrictInput):
+    key = serializers.CharField(
+        max_length=200, help_text="The last path segment of the link in the confirmation email."
+    )
+
+
+class DetailOutput(serializers.Serializer):
+    detail = serializers.CharField()

@@ -120,6 +120,9 @@ class BankerVerifyApi(APIView):
         data = VerifyInput(data=request.data)
         data.is_valid(raise_exception=True)
         profile = services.banker_set_verification(
-            banker_id=banker_id, status=data.validated_data["status"], actor=request.user
+            banker_id=banker_id,
+            status=data.validated_data["status"],
+            actor=request.user,
+            reason=data.validated_data.get("reason", ""),
         )
         return Response(VerifyOutput(profile).data)

@@ -10,6 +10,15 @@ ROUTES = {
     "accounts:login": [Case("get", same(302, anonymous=200))],
     "accounts:logout": [Case("post", same(302)), Case("get", same(405))],
     "accounts:owner-home": [Case("get", same(403, anonymous="login", owner_a=200, owner_b=200))],
+    "accounts:banker-verification": [
+        Case("get", same(403, anonymous="login", banker_x=200, banker_y=200)),
+        Case(
+            "post",
+            same(403, anonymous="login", banker_x=200, banker_y=200),
+            data=lambda w: {},
+            note="invalid form re-renders",
+        ),
+    ],
     "accounts:banker-home": [Case("get", same(403, anonymous="login", banker_x=200, banker_y=200))],
     "accounts:profile": [
         Case("get", same(200, anonymous="login", staff=403)),
@@ -52,4 +61,64 @@ ROUTES = {
             note="an owner's id is not a banker",
         ),
     ],
+    # Recovery and verification (issue #14). Pages: django-allauth's views at b2bbank's addresses.
+    "accounts:email-status": [
+        Case("get", same(200, anonymous="login")),
+        Case(
+            "post",
+            same(302, anonymous="login"),
+            note="sends a new link (verified: nothing), back to the page",
+        ),
+    ],
+    "accounts:support": [Case("get", same(200))],
+    "accounts:terms": [Case("get", same(200))],
+    "accounts:privacy": [Case("get", same(200))],
+    "accounts:account-close": [
+        Case("get", same(200, anonymous="login")),
+        Case(
+            "post",
+            same(200, anonymous="login"),
+            data=lambda w: {},
+            note="no password: re-renders, closes nothing",
+        ),
+    ],
+    "accounts:account-closed": [Case("get", same(302), note="only right after closing; otherwise home")],
+    "account_reset_password": [
+        Case("get", same(200)),
+        Case("post", same(302), data=lambda w: {"email": "someone@example.com"}, note="to the done page"),
+    ],
+    "account_reset_password_done": [Case("get", same(200))],
+    "account_reset_password_from_key": [
+        Case(
+            "get",
+            same(200),
+            kwargs=lambda w: {"uidb36": "1", "key": "bogus-key"},
+            note="says the link is dead",
+        )
+    ],
+    "account_reset_password_from_key_done": [Case("get", same(200))],
+    "account_change_password": [
+        Case("get", same(200, anonymous="login")),
+        Case("post", same(200, anonymous="login"), data=lambda w: {}, note="invalid form re-renders"),
+    ],
+    "account_email": [Case("get", same(200, anonymous="login"))],
+    "account_reauthenticate": [Case("get", same(200, anonymous="login"))],
+    "account_email_verification_sent": [Case("get", same(200))],
+    "account_confirm_email": [
+        Case("get", same(200), kwargs=lambda w: {"key": "bogus"}, note="says the link is dead")
+    ],
+    "account_login": [Case("get", same(302, anonymous=200))],
+    "account_signup": [Case("get", same(302, anonymous=200))],
+    "api:password-reset": [
+        Case("post", same(202), data=lambda w: {"email": "someone@example.com"}, api=True),
+        Case("post", same(400), data=lambda w: {}, api=True),
+    ],
+    "api:password-reset-confirm": [
+        Case("post", same(400), data=lambda w: {"key": "1-bogus", "new_password": "x" * 12}, api=True)
+    ],
+    "api:password-change": [
+        Case("post", same(400, anonymous=ANON_API), data=lambda w: {}, api=True),
+    ],
+    "api:email-verify": [Case("post", same(400), data=lambda w: {"key": "bogus"}, api=True)],
+    "api:email-resend": [Case("post", same(202, anonymous=ANON_API), api=True)],
 }

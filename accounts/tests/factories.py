@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
 
 from accounts.choices import Availability, Industry, Product, Role, VerificationStatus
 from accounts.models import BankerProfile, BusinessOwnerProfile, User
@@ -26,6 +27,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _after_postgeneration(cls, instance, create, results=None):  # type: ignore[no-untyped-def]
         if create:
             instance.save()
+
+    @factory.post_generation
+    def email_verified(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        """Users confirmed their address unless `email_verified=False` is passed."""
+        if create:
+            EmailAddress.objects.create(
+                user=self, email=self.email, primary=True, verified=extracted is not False
+            )
 
 
 class OwnerFactory(UserFactory):

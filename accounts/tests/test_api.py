@@ -18,6 +18,7 @@ pytestmark = pytest.mark.django_db
 OWNER_BODY = {
     "email": "Founder@Example.com",
     "password": PASSWORD,
+    "accept_terms": True,
     "first_name": "Fay",
     "last_name": "Founder",
     "company_name": "Founder Foods",
@@ -26,6 +27,7 @@ OWNER_BODY = {
 BANKER_BODY = {
     "email": "loan.officer@example.com",
     "password": PASSWORD,
+    "accept_terms": True,
     "first_name": "Lou",
     "last_name": "Officer",
     "institution": "Harbor Bank",

@@ -19,6 +19,7 @@ ACCOUNT = {
     "email": "Ola@Example.com",
     "password": PASSWORD,
     "password_confirm": PASSWORD,
+    "accept_terms": "on",
 }
 
 

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "allauth",
+    "allauth.account",
     # Before the project's apps: its ready() discovers their `tasks` modules.
     "procrastinate.contrib.django",
     "accounts",
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # allauth's request context (its flows read the request from it) and reauthentication.
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.session_limits.SessionLimitsMiddleware",
     "accounts.two_factor_middleware.TwoFactorMiddleware",
@@ -157,13 +161,19 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
-# Brute force (django-axes): 5 failures for one email, or from one IP address,
-# within 30 minutes lock that email (or address) for 30 minutes, whether or not the
-# account exists and even with the right password. The API's `auth` throttle
-# limits request rates per IP on top.
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=30)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Brute force (django-axes): 5 failures for one email within 30 minutes lock that
+# ACCOUNT for 30 minutes, whether or not it exists and even with the right password
+# (a password reset unlocks it at once). The client ADDRESS is never locked: an
+# office or a carrier NAT shares one; its sign-in attempts are slowed by the
+# per-address `login` throttle instead (accounts.lockout, OWASP authentication
+# cheat sheet).
+AXES_FAILURE_LIMIT = env.int("B2BBANK_LOCKOUT_FAILURES", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("B2BBANK_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_credentials"
+# axes warns that without "ip_address" an address is not rate limited; here the
+# `login` throttle limits it (slowing, not locking, b2bbank.throttling).
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_VERBOSE = False
@@ -173,6 +183,45 @@ AXES_CLIENT_IP_CALLABLE = "b2bbank.client_address.client_ip_for_request"
 # e.g. "10.0.0.5,10.1.0.0/16"); none by default. The one source of the client
 # address for throttles, lockout and audit (b2bbank/client_address.py).
 B2BBANK_TRUSTED_PROXIES: list[str] = env.list("B2BBANK_TRUSTED_PROXIES", default=[])
+
+# Account flows (django-allauth's `account` app behind b2bbank's own pages and
+# API; accounts/allauth_adapter.py): email verification, password reset and
+# change, email change, their rate limits and reauthentication. Sign-up and
+# sign-in stay b2bbank's (roles, profiles, the shared `auth` budget, axes).
+ACCOUNT_ADAPTER = "accounts.allauth_adapter.AccountAdapter"
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Signing in and browsing work before the address is confirmed; submitting an
+# application or starting a conversation does not (accounts.permissions).
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 3
+# The same answer for an address with or without an account; the unknown one is
+# emailed that it has none (so its owner learns and both paths send one message).
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# One address per account; a change is confirmed at the new address and the old is told.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_MAX_EMAIL_ADDRESSES = 2
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# The changing session stays signed in; every other session ends (Django's session
+# hash), and accounts.services revokes API tokens and closes sockets.
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Reset links work once (the token hashes the password and last login) and for an hour.
+PASSWORD_RESET_TIMEOUT = 3600
+# Email verification is needed to submit an application or start a conversation;
+# 0 turns that off for demos.
+B2BBANK_REQUIRE_VERIFIED_EMAIL = env.bool("B2BBANK_REQUIRE_VERIFIED_EMAIL", default=True)
+# The versions of /terms/ and /privacy/ a sign-up accepts (accounts.TermsConsent).
+B2BBANK_TERMS_VERSION = "2026-11-29"
+B2BBANK_PRIVACY_VERSION = "2026-11-29"
+# Where people who are stuck (locked out, lost factor) are told to write.
+B2BBANK_SUPPORT_EMAIL = env.str("B2BBANK_SUPPORT_EMAIL", default="support@b2bbank.local")
 
 # Two-factor authentication (django-otp): TOTP apps plus one-time recovery codes.
 # Required for staff and for the roles listed; production defaults to bankers.
@@ -311,6 +360,9 @@ REST_FRAMEWORK = {
         "anon": env.str("B2BBANK_THROTTLE_ANON", default="120/min"),
         "user": env.str("B2BBANK_THROTTLE_USER", default="1200/min"),
         "auth": env.str("B2BBANK_THROTTLE_AUTH", default="10/min"),
+        # Sign-in attempts per client address (page and token API): slows a guesser
+        # without locking out the office behind the address (accounts.lockout).
+        "login": env.str("B2BBANK_THROTTLE_LOGIN", default="30/min"),
         # Chat messages per user, REST and websocket (chat/rate_limit.py).
         "chat_send": env.str("B2BBANK_THROTTLE_CHAT_SEND", default="60/min"),
     },
@@ -345,6 +397,7 @@ API_TOKEN_TTL_HOURS = env.int("B2BBANK_API_TOKEN_TTL_HOURS", default=12)
 B2BBANK_TOKEN_CACHE_SECONDS = env.int("B2BBANK_TOKEN_CACHE_SECONDS", default=60)
 
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# With DJANGO_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend, one file per message here.
 EMAIL_FILE_PATH = env.str("DJANGO_EMAIL_FILE_PATH", default=str(BASE_DIR / ".data" / "mail"))
 EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)

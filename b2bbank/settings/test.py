@@ -11,7 +11,9 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "[::1]"]
 CSRF_TRUSTED_ORIGINS = ["http://testserver", "http://127.0.0.1"]
 # Argon2 is deliberately slow; tests create hundreds of users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory for the test process; the browser tests' server writes files they read
+# (DJANGO_EMAIL_BACKEND / DJANGO_EMAIL_FILE_PATH, as acceptance does).
+EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {
@@ -20,6 +22,7 @@ REST_FRAMEWORK = {
         "anon": "10000/min",
         "user": "10000/min",
         "auth": "10000/min",
+        "login": "10000/min",
         "chat_send": "10000/min",
     },
 }

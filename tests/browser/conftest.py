@@ -8,6 +8,7 @@ the database is flushed after each test. Screenshots go to artifacts/.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from tests.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
+MAIL_DIR = ARTIFACTS / "mail"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,11 +45,16 @@ def server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     with django_db_blocker.unblock():
         test_db_name = connection.settings_dict["NAME"]
     port = free_port()
+    shutil.rmtree(MAIL_DIR, ignore_errors=True)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "b2bbank.settings.test",
         "B2BBANK_SERVE_DATABASE": test_db_name,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Emails land as files the journeys open (tests/browser/mailbox.py).
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "DJANGO_EMAIL_FILE_PATH": str(MAIL_DIR),
+        "B2BBANK_SITE_URL": f"http://127.0.0.1:{port}",
     }
     log = (ARTIFACTS / "browser-server.log").open("wb") if ARTIFACTS.mkdir(exist_ok=True) is None else None
     process = subprocess.Popen(

@@ -21,6 +21,7 @@ def fill_account(page: Any, email: str) -> None:
     page.get_by_label("Work email").fill(email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_label("Confirm password").fill(PASSWORD)
+    page.get_by_label("I accept the terms of use and the privacy notice").check()
 
 
 def test_owner_signs_up_and_lands_on_owner_dashboard(new_page: Any) -> None:

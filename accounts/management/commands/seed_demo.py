@@ -7,6 +7,7 @@ import random
 from decimal import Decimal
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -163,6 +164,11 @@ class Command(BaseCommand):
             )
         if not User.objects.filter(email=ADMIN_EMAIL).exists():
             User.objects.create_superuser(ADMIN_EMAIL, DEMO_PASSWORD, first_name="Ada", last_name="Admin")
+        # Demo users have confirmed their addresses, so the demo can apply and chat at once.
+        for user in User.objects.filter(email__endswith="@demo.b2bbank.local"):
+            EmailAddress.objects.update_or_create(
+                user=user, email=user.email, defaults={"primary": True, "verified": True}
+            )
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/login/ with:")
         )
