@@ -8,6 +8,7 @@ from __future__ import annotations
 import email
 import json
 import os
+import re
 import shutil
 import signal
 import time
@@ -61,9 +62,16 @@ class Api:
         self.base = base
         self.token = ""
 
-    def call(self, method: str, path: str, data: Any = None, raw: bytes | None = None) -> tuple[int, Any]:
+    def call(
+        self,
+        method: str,
+        path: str,
+        data: Any = None,
+        raw: bytes | None = None,
+        content_type: str = "application/json",
+    ) -> tuple[int, Any]:
         body = raw if raw is not None else (json.dumps(data).encode() if data is not None else None)
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": content_type}
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         request = urllib.request.Request(self.base + path, data=body, method=method, headers=headers)  # noqa: S310
@@ -94,6 +102,49 @@ def _production_password(*users: Any) -> None:
 
 def _mails(layout: ProdLocal) -> list[Message]:
     return [email.message_from_bytes(p.read_bytes()) for p in sorted(layout.mail_dir.glob("*.eml"))]
+
+
+def _text(message: Message) -> str:
+    """A message's text, whatever its parts and transfer encoding."""
+    parts = message.walk() if message.is_multipart() else [message]
+    return "".join(
+        (part.get_payload(decode=True) or b"").decode(part.get_content_charset() or "utf-8", "replace")
+        for part in parts
+        if part.get_content_type() == "text/plain"
+    )
+
+
+def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
+    boundary = "b2bbank-prod-local-boundary"
+    lines: list[bytes] = []
+    for name, value in fields.items():
+        lines += [
+            f"--{boundary}".encode(),
+            f'Content-Disposition: form-data; name="{name}"'.encode(),
+            b"",
+            value.encode(),
+        ]
+    lines += [
+        f"--{boundary}".encode(),
+        f'Content-Disposition: form-data; name="file"; filename="{filename}"'.encode(),
+        b"Content-Type: application/pdf",
+        b"",
+        content,
+        f"--{boundary}--".encode(),
+        b"",
+    ]
+    return b"\r\n".join(lines), f"multipart/form-data; boundary={boundary}"
+
+
+def _verify_email(owner: Api, layout: ProdLocal, address: str) -> None:
+    """Follow the confirmation link the sign-up sent: its last path segment is the key."""
+    mail = _wait_until(
+        lambda: [m for m in _mails(layout) if m["To"] == address and "/email/confirm/" in _text(m)]
+    )
+    key = re.search(r"/email/confirm/([^/\s]+)/", _text(mail[0]))
+    assert key is not None
+    status, body = owner.call("POST", "/api/v1/auth/email/verify/", {"key": key.group(1)})
+    assert status == 200, body
 
 
 def _wait_until(condition: Callable[[], Any], timeout: float = 30) -> Any:
@@ -168,11 +219,20 @@ def test_an_owner_journey_through_nginx(layout: ProdLocal, transactional_db: Any
         "last_name": "Urney",
         "company_name": "Journey Tools",
         "industry": "manufacturing",
+        "accept_terms": True,
     }
     status, body = owner.call("POST", "/api/v1/auth/signup/business-owner/", signup)
     assert status == 201, body
+    _verify_email(owner, layout, signup["email"])
     owner.sign_in(signup["email"], signup["password"])
     application_id = _apply(owner, banker_x.pk)
+    pdf = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    upload, content_type = _multipart({"kind": "bank_statements"}, "March statement.pdf", pdf)
+    status, document = owner.call(
+        "POST", f"/api/v1/applications/{application_id}/documents/", raw=upload, content_type=content_type
+    )
+    assert status == 201, document
+    assert (document["name"], document["content_type"]) == ("March statement.pdf", "application/pdf")
     _production_password(banker_x)
     banker = Api(layout.url)
     banker.sign_in(banker_x.email, PASSWORD)
