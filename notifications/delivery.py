@@ -48,7 +48,8 @@ def notification_email_send(*, notification_id: int) -> bool:
     if notification is None or notification.emailed_at is not None:
         return False
     recipient = notification.recipient
-    if not recipient.email or not recipient.is_active:
+    # A closed account still hears about its own closing (account.* notices); nothing else.
+    if not recipient.email or (not recipient.is_active and not notification.kind.startswith("account.")):
         return False
     # Read when the job runs, so turning a kind off also stops emails still queued.
     if not email_wanted(user_id=recipient.pk, kind=notification.kind):

@@ -32,6 +32,7 @@ KINDS = (
     Kind("document_request.new", "My banker asks me for a document", (OWNER,)),
     Kind("document.new", "A document is uploaded to an application", (BANKER,)),
     Kind("document.reviewed", "My banker accepts or rejects a document", (OWNER,)),
+    Kind("banker.verification", "Staff verify or reject my banker profile", (BANKER,)),
     Kind("reminder.info_request", "Reminder: a question has waited 3 days for my answer", (OWNER,)),
     Kind(
         "reminder.review_overdue", "Reminder: a submission has waited 2 business days for review", (BANKER,)

@@ -17,6 +17,7 @@ from accounts.models import BankerEvidence, BankerProfile, User
 from audit.models import AuditRecord
 from b2bbank.domain_errors import NotEligible
 from notifications.models import Notification
+from tests.jobs import send_queued_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -78,6 +79,7 @@ def test_staff_verify_button_verifies_tells_the_banker_and_audits(
     assert response.status_code == 302
     assert BankerProfile.objects.get(user=pending_banker).verification_status == VerificationStatus.VERIFIED
     assert Notification.objects.filter(recipient=pending_banker, kind="banker.verification").count() == 1
+    send_queued_emails()
     assert [m.subject for m in mail.outbox if m.to == [pending_banker.email]] == [
         "Your banker profile is verified"
     ]

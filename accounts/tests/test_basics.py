@@ -17,6 +17,7 @@ from accounts.tests.factories import PASSWORD
 from audit.models import AuditRecord
 from loans.models import LoanApplication
 from loans.tests.factories import ApplicationFactory
+from tests.jobs import send_queued_emails
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +105,7 @@ def test_closing_the_account_ends_sign_in_keeps_records_and_says_so(
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert LoanApplication.objects.filter(pk=application.pk).exists(), "records are kept"
+    send_queued_emails()
     [told] = [m for m in mail.outbox if m.to == [owner_a.email]]
     assert "What we keep" in told.body
     assert AuditRecord.objects.filter(action="auth.user_deactivated", target_id=str(owner_a.pk)).exists()

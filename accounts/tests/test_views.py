@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -106,12 +107,13 @@ def test_signup_form_reports_weak_password_from_service(client: Client) -> None:
 
 
 def test_signup_with_a_taken_email_any_case_looks_exactly_like_a_new_one(
-    owner_a: User,
+    owner_a: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     url = reverse("accounts:signup-owner")
-    taken = Client().post(url, {**ACCOUNT, **OWNER_PROFILE, "email": "OWNER.A@example.com"}, follow=True)
-    new = Client().post(url, {**ACCOUNT, **OWNER_PROFILE}, follow=True)
-    assert send_queued_emails() == 2
+    with django_capture_on_commit_callbacks(execute=True):  # the new address's link leaves at commit
+        taken = Client().post(url, {**ACCOUNT, **OWNER_PROFILE, "email": "OWNER.A@example.com"}, follow=True)
+        new = Client().post(url, {**ACCOUNT, **OWNER_PROFILE}, follow=True)
+    assert send_queued_emails() == 1  # the taken address's notice is a notification email
     assert taken.redirect_chain == new.redirect_chain
     html_taken = taken.content.decode().replace("owner.a@example.com", "EMAIL")
     html_new = new.content.decode().replace("ola@example.com", "EMAIL")
@@ -119,7 +121,7 @@ def test_signup_with_a_taken_email_any_case_looks_exactly_like_a_new_one(
     assert strip.sub("", html_taken) == strip.sub("", html_new)
     assert "already exists" not in html_taken
     assert User.objects.count() == 2  # owner_a and Ola
-    assert [m.to for m in mail.outbox] == [["owner.a@example.com"], ["ola@example.com"]]
+    assert sorted(m.to[0] for m in mail.outbox) == ["ola@example.com", "owner.a@example.com"]
 
 
 def test_login_with_email_in_any_case(client: Client, owner_a: User) -> None:

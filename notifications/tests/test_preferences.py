@@ -37,6 +37,7 @@ BANKER_KINDS = {
     "application.in_review",
     "application.withdrawn",
     "document.new",
+    "banker.verification",
     "reminder.review_overdue",
 }
 

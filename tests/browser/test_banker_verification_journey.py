@@ -42,7 +42,7 @@ def test_pending_banker_sends_evidence_and_staff_verify(new_page: Any) -> None:
     assert admin.get_by_text("1234567").is_visible()
     screenshot(admin, "52-admin-banker-verify-reject")
     admin.get_by_role("button", name="Verify").click()
-    assert admin.get_by_text("is verified and has been told").is_visible()
+    admin.get_by_text("is verified and has been told").wait_for()
     assert BankerProfile.objects.get(user=banker).verification_status == VerificationStatus.VERIFIED
 
     page.goto("/notifications/")
