@@ -83,7 +83,7 @@ def _restated(form: ActionForm, spec: ActionSpec, application: LoanApplication) 
             months=data["term_months"],
             fee=data["origination_fee"] or Decimal(0),
         )
-        lines += [("Monthly payment", f"${payment:,.2f}"), ("APR (fee included)", f"{apr}%")]
+        lines += [("Monthly payment", f"${payment:,.2f}"), ("APR (fee included)", f"{apr:.2f}%")]
     return lines
 
 

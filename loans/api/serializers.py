@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -197,10 +198,17 @@ def banker_ref(banker: Any) -> dict[str, Any]:
     return {"id": banker.pk, "name": banker.get_full_name(), "institution": banker.banker_profile.institution}
 
 
-def _primary_track(user: Any, application: LoanApplication) -> ApplicationTrack | None:
+@dataclass(frozen=True)
+class ViewerFacts:
+    tracks: list[ApplicationTrack]
+    primary: ApplicationTrack | None
+    status: Status
+    actions: list[Action]
+
+
+def _primary_track(tracks: list[ApplicationTrack]) -> ApplicationTrack | None:
     """The track whose decision the one-banker fields show: a banker's own;
     for the owner the accepted one, else the only one."""
-    tracks = selectors.tracks_for_viewer(user, application)
     accepted = [t for t in tracks if t.status == TrackStatus.ACCEPTED]
     if accepted:
         return accepted[0]
@@ -252,8 +260,20 @@ class ApplicationOutput(serializers.ModelSerializer):
     def _viewer(self) -> Any:
         return self.context["request"].user
 
+    def _facts(self, application: LoanApplication) -> ViewerFacts:
+        """What the viewer sees of this application, worked out once per row
+        (several fields read it)."""
+        facts = getattr(application, "_viewer_facts", None)
+        if facts is None:
+            user = self._viewer()
+            tracks = selectors.tracks_for_viewer(user, application)
+            status = selectors.viewer_status(user, application)
+            facts = ViewerFacts(tracks, _primary_track(tracks), status, open_actions(user, status, tracks))
+            application._viewer_facts = facts  # type: ignore[attr-defined]
+        return facts
+
     def _offer(self, application: LoanApplication) -> Offer | None:
-        track = _primary_track(self._viewer(), application)
+        track = self._facts(application).primary
         return track.current_offer if track is not None else None
 
     @extend_schema_field(OwnerRef)
@@ -269,16 +289,16 @@ class ApplicationOutput(serializers.ModelSerializer):
     def get_banker(self, application: LoanApplication) -> dict[str, Any] | None:
         """A banker sees themselves; the owner the one banker it was sent to
         (or chosen for the draft), else the accepted one."""
-        track = _primary_track(self._viewer(), application)
-        if track is not None:
-            return banker_ref(track.banker)
-        if application.banker is not None and not selectors.tracks_for_viewer(self._viewer(), application):
+        facts = self._facts(application)
+        if facts.primary is not None:
+            return banker_ref(facts.primary.banker)
+        if application.banker is not None and not facts.tracks:
             return banker_ref(application.banker)
         return None
 
     @extend_schema_field(serializers.ChoiceField(choices=Status.choices))
     def get_status(self, application: LoanApplication) -> str:
-        return str(selectors.viewer_status(self._viewer(), application))
+        return str(self._facts(application).status)
 
     @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True))
     def get_approved_amount(self, application: LoanApplication) -> str | None:
@@ -302,12 +322,12 @@ class ApplicationOutput(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField())
     def get_decline_reason(self, application: LoanApplication) -> str:
-        track = _primary_track(self._viewer(), application)
+        track = self._facts(application).primary
         return "" if track is None else track.decline_reason
 
     @extend_schema_field(TrackOutput(many=True))
     def get_tracks(self, application: LoanApplication) -> list[dict[str, Any]]:
-        tracks = selectors.tracks_for_viewer(self._viewer(), application)
+        tracks = self._facts(application).tracks
         return [
             {
                 "banker": banker_ref(t.banker),
@@ -320,6 +340,4 @@ class ApplicationOutput(serializers.ModelSerializer):
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Action.choices)))
     def get_actions(self, application: LoanApplication) -> list[str]:
         """The actions the requesting user may take now (each a POST endpoint)."""
-        user = self._viewer()
-        tracks = selectors.tracks_for_viewer(user, application)
-        return [str(a) for a in open_actions(user, selectors.viewer_status(user, application), tracks)]
+        return [str(a) for a in self._facts(application).actions]

@@ -42,6 +42,9 @@ def forward(apps: Any, schema_editor: Any) -> None:
         event_model.objects.filter(application_id=application.pk).update(track_id=track.pk)
         if application.status == "approved":
             _offer(offer_model, track, application, now)
+    # Deferred foreign-key checks of the rows written above must run before the
+    # table can be altered again.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     schema_editor.execute(f"ALTER TABLE loans_applicationevent ENABLE TRIGGER {TRIGGER}")
 
 

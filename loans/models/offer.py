@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
@@ -107,4 +107,5 @@ class Offer(models.Model):
 
     @property
     def apr_display(self) -> str:
-        return f"{self.apr:.3f}".rstrip("0").rstrip(".")
+        """The APR as disclosed: two decimals, half up (7.436 -> "7.44", 7.5 -> "7.50")."""
+        return f"{self.apr.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}"
