@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import BankerProfile
 from accounts.permissions import is_banker, is_business_owner
@@ -18,6 +19,7 @@ from .models import (
     ApplicationTrack,
     LoanApplication,
     Offer,
+    OfferStatus,
     Status,
     TrackStatus,
 )
@@ -90,6 +92,33 @@ def viewer_status(user: Any, application: LoanApplication) -> Status:
     if is_banker(user):
         return as_application_status(tracks[0].effective_status)
     return application_status((t.effective_status for t in tracks), current=application.status)
+
+
+def status_filter(
+    queryset: QuerySet[LoanApplication], *, user: Any, status: Status
+) -> QuerySet[LoanApplication]:
+    """Applications whose status, as this viewer sees it now, is `status`: a
+    banker filters on their own track (never on what other bankers' tracks
+    did to the summary); for the owner an `approved` one whose offers all ran
+    out reads as expired."""
+    if is_banker(user):
+        track_status = TrackStatus.OFFERED if status == Status.APPROVED else status
+        if track_status not in TrackStatus.values:
+            return queryset.none()
+        mine = ApplicationTrack.objects.filter(
+            application=OuterRef("pk"), banker_id=user.pk, released_at__isnull=True, status=track_status
+        )
+        return queryset.filter(Exists(mine))
+    open_offer = Exists(
+        Offer.objects.filter(
+            track__application=OuterRef("pk"), status=OfferStatus.OPEN, expires_at__gt=timezone.now()
+        )
+    )
+    if status == Status.APPROVED:
+        return queryset.filter(open_offer, status=Status.APPROVED)
+    if status == Status.EXPIRED:
+        return queryset.filter(Q(status=Status.EXPIRED) | (Q(status=Status.APPROVED) & ~open_offer))
+    return queryset.filter(status=status)
 
 
 def events_visible_q(user: Any) -> Q:

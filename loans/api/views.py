@@ -34,11 +34,19 @@ from .serializers import (
 
 
 class ApplicationFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=Status.choices)
+    """`status` as the viewer sees it (selectors.status_filter): a banker's
+    own track, expiry applied."""
+
+    status = filters.ChoiceFilter(choices=Status.choices, method="filter_status")
 
     class Meta:
         model = LoanApplication
         fields = ("status",)
+
+    def filter_status(
+        self, queryset: QuerySet[LoanApplication], name: str, value: str
+    ) -> QuerySet[LoanApplication]:
+        return selectors.status_filter(queryset, user=self.request.user, status=Status(value))
 
 
 class ApplicationPagination(PageNumberPagination):

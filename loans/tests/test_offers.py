@@ -283,3 +283,22 @@ def test_accept_costs_a_fixed_number_of_statements(owner_a: Any, django_assert_n
     # one audit row; five notifications (savepoint, insert, release); release.
     with django_assert_num_queries(37):
         services.offer_accept(actor=owner_a, application_id=application.pk, offer_id=offers[2].pk)
+
+
+def test_the_status_filter_is_the_viewers_status(api_as: Any, owner_a: Any) -> None:
+    """A banker filters on their own track: another bank's accepted offer does not
+    make the application 'accepted' for them; an owner's ran-out offer is expired."""
+    x, y = bankers(2)
+    application, (offer_x, _) = offered(owner_a, [x, y])
+    services.offer_accept(actor=owner_a, application_id=application.pk, offer_id=offer_x.pk)
+
+    def ids(client: Any, status: str) -> list[int]:
+        return [a["id"] for a in client.get("/api/v1/applications/", {"status": status}).json()["results"]]
+
+    assert ids(api_as(y), "accepted") == []
+    assert ids(api_as(y), "not_selected") == [application.pk]
+    assert ids(api_as(x), "accepted") == [application.pk]
+    running_out, (offer,) = offered(owner_a, [x])
+    Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert ids(api_as(owner_a), "expired") == [running_out.pk]
+    assert ids(api_as(owner_a), "approved") == []
