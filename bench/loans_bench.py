@@ -1,5 +1,7 @@
 """Loans benchmark: service transition cost, the applications API list and the
-banker pipeline page, and a conflicting-action race, on a throwaway database.
+banker pipeline page, a conflicting-action race, and the offers flow (submit to
+five bankers, five offers, accept one; p95 per step at concurrency 1 and 16),
+on a throwaway database.
 
 Usage: DATABASE_URL=postgres://... python bench/loans_bench.py [applications]
 """
@@ -145,6 +147,105 @@ def main() -> None:
     print(
         f"Race approve vs withdraw x{rounds}: exactly one winner every time {wins}; "
         f"action latency p50 {statistics.median(waits):.2f} ms, max {max(waits):.2f} ms"
+    )
+
+    # 4. Several bankers: submit to five, five offers, accept one.
+    offers_flow(int(os.environ.get("BENCH_OFFER_ROUNDS", "3")))
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(int(len(ordered) * 0.95) - 1, 0)]
+
+
+def _offers_round(owner: Any, bankers: list[Any], samples: dict[str, list[float]]) -> None:
+    """One application: submit to five, five offers, accept one; each step
+    over the API (test client, no network), timed."""
+    clients = {}
+    for user in [owner, *bankers]:
+        client = APIClient()
+        client.force_authenticate(user)
+        clients[user.pk] = client
+    created = (
+        clients[owner.pk]
+        .post(
+            "/api/v1/applications/",
+            {"product": "term_loan", "amount": "250000.00", "term_months": 60, "purpose": "Bench"},
+            format="json",
+        )
+        .json()
+    )
+    pk = created["id"]
+
+    def step(name: str, user: Any, path: str, body: dict[str, Any]) -> Any:
+        start = time.perf_counter()
+        response = clients[user.pk].post(f"/api/v1/applications/{pk}/{path}", body, format="json")
+        samples[name].append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (name, response.json())
+        return response.json()
+
+    step("submit to five", owner, "submit/", {"bankers": [b.pk for b in bankers]})
+    for index, banker in enumerate(bankers):
+        step("start review", banker, "start-review/", {})
+        step("make an offer", banker, "approve/", {**OFFER, "interest_rate": f"{6.5 + index / 4:.3f}"})
+    offers = clients[owner.pk].get(f"/api/v1/applications/{pk}/offers/").json()
+    step("accept (4 others not selected)", owner, f"offers/{offers[0]['id']}/accept/", {})
+
+
+OFFER = {"approved_amount": "250000.00", "term_months": 60, "origination_fee": "2500.00"}
+
+
+def offers_flow(rounds: int) -> None:
+    """Submit to five, five offers, accept: p95 per step at concurrency 1
+    (`rounds` x 5 flows in a row) and 16 (`rounds` flows per thread)."""
+    from accounts.tests.factories import BankerFactory, OwnerFactory
+
+    bankers = [BankerFactory(profile__max_loan_amount=None) for _ in range(5)]
+    for concurrency in (1, 16):
+        owners = [OwnerFactory() for _ in range(concurrency)]
+        samples: dict[str, list[float]] = {
+            "submit to five": [],
+            "start review": [],
+            "make an offer": [],
+            "accept (4 others not selected)": [],
+        }
+        lock = threading.Lock()
+        barrier = threading.Barrier(concurrency)
+        per_thread = rounds * 5 if concurrency == 1 else rounds
+
+        def worker(
+            owner: Any,
+            barrier: Any = barrier,
+            samples: Any = samples,
+            lock: Any = lock,
+            per_thread: int = per_thread,
+        ) -> None:
+            mine: dict[str, list[float]] = {name: [] for name in samples}
+            barrier.wait()
+            for _ in range(per_thread):
+                _offers_round(owner, bankers, mine)
+            with lock:
+                for name, values in mine.items():
+                    samples[name].extend(values)
+            connection.close()
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=worker, args=(owner,)) for owner in owners]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+        flows = concurrency * per_thread
+        print(
+            f"Offers flow at concurrency {concurrency}: {flows} flows in {elapsed:.1f} s ({flows / elapsed:.1f} flows/s)"
+        )
+        for name, values in samples.items():
+            print(
+                f"  {name:<34} p50 {statistics.median(values):7.2f} ms   p95 {_p95(values):7.2f} ms   (n={len(values)})"
+            )
+    print(
+        f"load average {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} {os.getloadavg()[2]:.1f} (2 cores)"
     )
 
 

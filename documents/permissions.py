@@ -29,12 +29,7 @@ def can_upload_document(user: Any, application: LoanApplication) -> bool:
 
 def can_request_documents(user: Any, application: LoanApplication) -> bool:
     """The banker the application was sent to, while it is open to documents."""
-    return (
-        is_banker(user)
-        and application.banker_id == user.pk
-        and application.status != Status.DRAFT
-        and application.status not in CLOSED
-    )
+    return is_banker(user) and application.status not in CLOSED and can_view_application(user, application)
 
 
 def can_review_document(user: Any, document: Document) -> bool:
@@ -42,9 +37,8 @@ def can_review_document(user: Any, document: Document) -> bool:
     application = document.application
     return (
         is_banker(user)
-        and application.banker_id == user.pk
-        and application.status != Status.DRAFT
         and document.status == DocumentStatus.RECEIVED
+        and can_view_application(user, application)
     )
 
 

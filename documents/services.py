@@ -21,6 +21,7 @@ from audit.services import audit_log
 from b2bbank.domain_errors import Forbidden, InvalidTransition
 from b2bbank.realtime import publish_on_commit
 from loans.models import LoanApplication, Status
+from loans.selectors import application_live_bankers
 from loans.services import application_timeline_add
 from notifications.services import notification_create
 
@@ -144,14 +145,15 @@ def document_upload(
                 "size": checked.size,
             },
         )
-        _tell(
-            recipient=application.banker,
-            kind="document.new",
-            title=f"{_who(actor)} uploaded {label.lower()} for {application.reference}",
-            body=f"{checked.name} ({checked.size:,} bytes) is ready for your review.",
-            application=application,
-            frame=events.document_new(document),
-        )
+        for banker in application_live_bankers(application=application):
+            _tell(
+                recipient=banker,
+                kind="document.new",
+                title=f"{_who(actor)} uploaded {label.lower()} for {application.reference}",
+                body=f"{checked.name} ({checked.size:,} bytes) is ready for your review.",
+                application=application,
+                frame=events.document_new(document),
+            )
         return document
 
     return _stored(checked, write)
@@ -206,6 +208,7 @@ def document_review(*, actor: Any, document_id: int, decision: str, note: str = 
         actor=actor,
         application=application,
         note=f"{verb.capitalize()} {document.name}" + (f": {note}" if note else ""),
+        banker_id=actor.pk,
     )
     audit_log(
         action=f"document.{verb}",
@@ -276,6 +279,7 @@ def document_request_create(
         actor=actor,
         application=application,
         note=f"Asked for {label.lower()}" + (f": {note}" if note else ""),
+        banker_id=actor.pk,
     )
     audit_log(
         action="document_request.create",

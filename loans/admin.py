@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import ApplicationEvent, LoanApplication
+from .models import ApplicationEvent, ApplicationTrack, LoanApplication, Offer
 
 REFERENCE = re.compile(r"(?:LA-)?0*(\d{1,12})", re.IGNORECASE)
 
@@ -19,11 +19,77 @@ class ApplicationEventInline(admin.TabularInline):
     model = ApplicationEvent
     extra = 0
     can_delete = False
-    fields = ("created_at", "actor", "from_status", "to_status", "note")
+    fields = ("created_at", "actor", "track", "from_status", "to_status", "note")
     readonly_fields = fields
     ordering = ("created_at", "id")
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """Tracks and offers move only through the services."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class TrackInline(ReadOnlyInline):
+    model = ApplicationTrack
+    fields = (
+        "banker",
+        "status",
+        "submitted_at",
+        "status_changed_at",
+        "decided_at",
+        "released_at",
+        "decline_reason",
+    )
+    readonly_fields = fields
+
+
+class OfferInline(ReadOnlyInline):
+    model = Offer
+    fields = (
+        "status",
+        "approved_amount",
+        "interest_rate",
+        "term_months",
+        "origination_fee",
+        "monthly_payment",
+        "apr",
+        "expires_at",
+        "decided_at",
+    )
+    readonly_fields = fields
+
+
+@admin.register(ApplicationTrack)
+class ApplicationTrackAdmin(admin.ModelAdmin):
+    """One banker's track and its offers, view-only."""
+
+    list_display = ("__str__", "banker", "status", "status_changed_at")
+    list_filter = ("status",)
+    search_fields = ("banker__email", "application__owner__email")
+    list_select_related = ("application", "banker")
+    inlines = (OfferInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -49,7 +115,7 @@ class LoanApplicationAdmin(admin.ModelAdmin):
     search_fields = ("owner__email", "owner__owner_profile__company_name", "banker__email")
     search_help_text = "Reference (LA-000123), company or email."
     list_select_related = ("owner", "banker")
-    inlines = (ApplicationEventInline,)
+    inlines = (TrackInline, ApplicationEventInline)
     date_hierarchy = "created_at"
 
     def get_search_results(

@@ -1,14 +1,19 @@
-"""Page forms for applications and each action; the services write."""
+"""Page forms for applications and each action; the services write. Every
+action form takes the application and the viewer, so it can offer the right
+choices and prefill from the request."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from accounts.choices import Product
 from b2bbank.decimal_input import PlainDecimalFormField
 
+from .eligibility import MAX_BANKERS, matching_bankers
 from .models import (
     CONDITIONS_MAX,
     MAX_AMOUNT,
@@ -18,8 +23,10 @@ from .models import (
     MIN_TERM_MONTHS,
     NOTE_MAX,
     PURPOSE_MAX,
+    LoanApplication,
+    TrackStatus,
 )
-from .selectors import bankers_for_form
+from .selectors import bankers_for_form, tracks_for_viewer
 
 
 class BankerChoiceField(forms.ModelChoiceField):
@@ -33,7 +40,7 @@ class ApplicationForm(forms.Form):
         required=False,
         empty_label="Choose later",
         label="Banker",
-        help_text="Only verified bankers are listed. You can choose later, before you submit.",
+        help_text="Optional: you choose up to five matching bankers before you submit.",
     )
     product = forms.ChoiceField(choices=Product.choices, label="Loan product")
     amount = PlainDecimalFormField(
@@ -51,9 +58,7 @@ class ApplicationForm(forms.Form):
         help_text="1 to 360 months.",
     )
     purpose = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=PURPOSE_MAX,
-        label="What is the loan for?",
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=PURPOSE_MAX, label="What is the loan for?"
     )
 
     def service_fields(self) -> dict[str, Any]:
@@ -74,22 +79,88 @@ def note_field(*, required: bool, label: str) -> forms.CharField:
     )
 
 
-class NoteForm(forms.Form):
+class ActionForm(forms.Form):
+    """Base of every action's page form: knows the application and viewer."""
+
+    def __init__(self, *args: Any, application: LoanApplication, viewer: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.application = application
+        self.viewer = viewer
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned data as the service's keyword arguments."""
+        return dict(self.cleaned_data)
+
+
+class NoteForm(ActionForm):
     note = note_field(required=False, label="Note (optional)")
 
 
-class RequiredNoteForm(forms.Form):
+class RequiredNoteForm(ActionForm):
     note = note_field(required=True, label="Message")
 
 
-class SubmitForm(NoteForm):
-    banker = BankerChoiceField(
-        queryset=bankers_for_form(), label="Send to banker", empty_label="Choose a banker"
+class SubmitForm(ActionForm):
+    """Tick up to five of the bankers who fit this application."""
+
+    bankers = forms.TypedMultipleChoiceField(
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label="Send to these bankers",
+        help_text=f"Up to {MAX_BANKERS}. Only bankers who fit your request are listed, best fit first.",
     )
-    field_order = ("banker", "note")
+    note = note_field(required=False, label="Note (optional)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.matches = matching_bankers(self.application)
+        field = self.fields["bankers"]
+        field.choices = [  # type: ignore[attr-defined]
+            (
+                m.profile.user_id,
+                f"{m.profile.user.get_full_name()} · {m.profile.institution} — {' · '.join(m.reasons)}",
+            )
+            for m in self.matches
+        ]
+        if self.application.banker_id and not self.is_bound:
+            self.initial["bankers"] = [self.application.banker_id]
+
+    def clean_bankers(self) -> list[int]:
+        chosen: list[int] = self.cleaned_data["bankers"]
+        if len(chosen) > MAX_BANKERS:
+            raise forms.ValidationError(f"Choose at most {MAX_BANKERS} bankers.")
+        return chosen
+
+    def service_data(self) -> dict[str, Any]:
+        return {"banker_ids": self.cleaned_data["bankers"], "note": self.cleaned_data["note"]}
 
 
-class ApproveForm(forms.Form):
+class RespondForm(ActionForm):
+    """The owner's answer; which banker when several asked."""
+
+    banker = forms.TypedChoiceField(coerce=int, required=False, label="Answer which banker")
+    note = note_field(required=True, label="Message")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        asking = [
+            t
+            for t in tracks_for_viewer(self.viewer, self.application)
+            if t.effective_status == TrackStatus.INFO_REQUESTED
+        ]
+        if len(asking) > 1:
+            self.fields["banker"].choices = [(t.banker_id, t.banker.get_full_name()) for t in asking]  # type: ignore[attr-defined]
+            self.fields["banker"].required = True
+        else:
+            del self.fields["banker"]
+
+    def service_data(self) -> dict[str, Any]:
+        return {"note": self.cleaned_data["note"], "banker_id": self.cleaned_data.get("banker")}
+
+
+class ApproveForm(ActionForm):
+    """An offer, prefilled with the request's amount and term."""
+
     approved_amount = PlainDecimalFormField(
         max_digits=14,
         decimal_places=2,
@@ -103,6 +174,10 @@ class ApproveForm(forms.Form):
     term_months = forms.IntegerField(
         min_value=MIN_TERM_MONTHS, max_value=MAX_TERM_MONTHS, label="Term (months)"
     )
+    origination_fee = PlainDecimalFormField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, label="Origination fee (USD)"
+    )
+    expires_in_days = forms.IntegerField(min_value=1, required=False, label="Offer open for (days)")
     conditions = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=CONDITIONS_MAX,
@@ -111,8 +186,42 @@ class ApproveForm(forms.Form):
     )
     note = note_field(required=False, label="Note to the applicant (optional)")
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = self.fields["expires_in_days"]
+        days.max_value = settings.B2BBANK_OFFER_MAX_EXPIRY_DAYS  # type: ignore[attr-defined]
+        days.help_text = f"At most {settings.B2BBANK_OFFER_MAX_EXPIRY_DAYS}."
+        self.fields["approved_amount"].help_text = f"At most the {self.application.amount:,.2f} requested."
+        if not self.is_bound:
+            self.initial.update(
+                approved_amount=self.application.amount,
+                term_months=self.application.term_months,
+                origination_fee="0.00",
+                expires_in_days=settings.B2BBANK_OFFER_EXPIRY_DAYS,
+            )
 
-class DeclineForm(forms.Form):
+    def service_data(self) -> dict[str, Any]:
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        data = dict(self.cleaned_data)
+        days = data.pop("expires_in_days") or settings.B2BBANK_OFFER_EXPIRY_DAYS
+        data["expires_at"] = timezone.now() + timedelta(days=days)
+        data["origination_fee"] = data["origination_fee"] or Decimal("0.00")
+        return data
+
+
+class DeclineForm(ActionForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX, label="Reason for declining"
+    )
+
+
+class OfferDeclineForm(ActionForm):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX,
+        required=False,
+        label="Reason (optional)",
     )

@@ -1,24 +1,47 @@
-"""Who may see and move a loan application: the one place these rules live."""
+"""Who may see and move a loan application, its tracks and offers: the one
+place these rules live."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
+from accounts.models import User
 from accounts.permissions import is_banker, is_business_owner
 
-from .models import LoanApplication, Status
+from .models import ApplicationTrack, LoanApplication, Status
+
+
+def actor_of(request: Any) -> User:
+    """The signed-in user of a request that a role guard already let through
+    (role_required on pages, a role permission on the API): the services
+    take a typed User."""
+    return cast(User, request.user)
 
 
 def can_view_application(user: Any, application: LoanApplication) -> bool:
-    """The owner always; the banker it was sent to once it left draft."""
+    """The owner always; a banker while they have a live track on it (never a
+    draft, never after their track was released)."""
     if is_business_owner(user):
         return application.owner_id == user.pk
     if is_banker(user):
-        return application.banker_id == user.pk and application.status != Status.DRAFT
+        return (
+            application.status != Status.DRAFT
+            and ApplicationTrack.objects.filter(
+                application_id=application.pk, banker_id=user.pk, released_at__isnull=True
+            ).exists()
+        )
     return False
+
+
+def can_view_track(user: Any, track: ApplicationTrack) -> bool:
+    """The application's owner sees every track; a banker only their own.
+    Assumes the user may view the application."""
+    if is_business_owner(user):
+        return True
+    return is_banker(user) and track.banker_id == user.pk
 
 
 def can_edit_application(user: Any, application: LoanApplication) -> bool:

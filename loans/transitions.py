@@ -1,84 +1,43 @@
-"""The status machine from DESIGN.md as data: which role may take which action
-from which states, and where it leads. Services, pages and the API all read it."""
+"""The status machine as data. The actions themselves (who, from which
+statuses, to which) are entries of loans.actions.REGISTRY; this module adds
+how the owner's summary `status` follows from the tracks (DESIGN.md,
+"Several bankers, offers": each banker's track moves on its own)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable
 
-from django.db import models
+from .actions import REGISTRY, Action, ActionSpec, open_actions
+from .models import Status, TrackStatus
+from .models.track import as_application_status
 
-from accounts.choices import Role
+MACHINE: dict[Action, ActionSpec] = REGISTRY
 
-from .models import LoanApplication, Status
-
-
-class Action(models.TextChoices):
-    SUBMIT = "submit", "Submit"
-    START_REVIEW = "start-review", "Start review"
-    REQUEST_INFO = "request-info", "Request information"
-    RESPOND = "respond", "Respond"
-    APPROVE = "approve", "Approve"
-    DECLINE = "decline", "Decline"
-    WITHDRAW = "withdraw", "Withdraw"
-
-
-@dataclass(frozen=True)
-class Transition:
-    role: Role
-    sources: frozenset[Status]
-    target: Status
-    verb: str  # past tense, for notifications: "approved"
-    phrase: str  # for refusals: "You cannot <phrase> an application that is ..."
+# The owner's summary of the tracks: the first status present wins. An open
+# offer matters most to the owner, then a question waiting on them, then work
+# waiting on a banker; among closed tracks the owner's own decision first.
+_SUMMARY_ORDER = (
+    TrackStatus.ACCEPTED,
+    TrackStatus.OFFERED,
+    TrackStatus.INFO_REQUESTED,
+    TrackStatus.IN_REVIEW,
+    TrackStatus.SUBMITTED,
+    TrackStatus.WITHDRAWN,
+    TrackStatus.EXPIRED,
+    TrackStatus.DECLINED,
+    TrackStatus.NOT_SELECTED,
+)
 
 
-MACHINE: dict[Action, Transition] = {
-    Action.SUBMIT: Transition(
-        Role.BUSINESS_OWNER, frozenset({Status.DRAFT}), Status.SUBMITTED, "submitted", "submit"
-    ),
-    Action.START_REVIEW: Transition(
-        Role.BANKER, frozenset({Status.SUBMITTED}), Status.IN_REVIEW, "started reviewing", "start reviewing"
-    ),
-    Action.REQUEST_INFO: Transition(
-        Role.BANKER,
-        frozenset({Status.IN_REVIEW}),
-        Status.INFO_REQUESTED,
-        "requested more information on",
-        "request information on",
-    ),
-    Action.RESPOND: Transition(
-        Role.BUSINESS_OWNER,
-        frozenset({Status.INFO_REQUESTED}),
-        Status.IN_REVIEW,
-        "responded on",
-        "respond on",
-    ),
-    Action.APPROVE: Transition(
-        Role.BANKER, frozenset({Status.IN_REVIEW}), Status.APPROVED, "approved", "approve"
-    ),
-    Action.DECLINE: Transition(
-        Role.BANKER,
-        frozenset({Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED}),
-        Status.DECLINED,
-        "declined",
-        "decline",
-    ),
-    Action.WITHDRAW: Transition(
-        Role.BUSINESS_OWNER,
-        frozenset({Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED}),
-        Status.WITHDRAWN,
-        "withdrew",
-        "withdraw",
-    ),
-}
+def application_status(track_statuses: Iterable[str], *, current: str) -> Status:
+    """The application's status given its live tracks' statuses; with no live
+    track it stays what it was (a draft, or a draft withdrawn). With one track
+    it is that track's status in the application's vocabulary."""
+    present = set(track_statuses)
+    for status in _SUMMARY_ORDER:
+        if status in present:
+            return as_application_status(status)
+    return Status(current)
 
 
-def open_actions(user: Any, application: LoanApplication) -> list[Action]:
-    """The actions this user may take on this application right now, in the
-    machine's order. Assumes the user may view the application."""
-    role = getattr(user, "role", "")
-    return [
-        action
-        for action, transition in MACHINE.items()
-        if transition.role == role and application.status in transition.sources
-    ]
+__all__ = ["MACHINE", "Action", "application_status", "open_actions"]

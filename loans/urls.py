@@ -10,6 +10,11 @@ urlpatterns = [
     path("applications/<int:pk>/", views.application_detail, name="detail"),
     path("applications/<int:pk>/edit/", views.application_edit, name="edit"),
     path("applications/<int:pk>/<slug:action>/", views.application_action, name="action"),
+    path(
+        "applications/<int:pk>/offers/<int:offer>/<slug:action>/",
+        views.application_action,
+        name="offer-action",
+    ),
     path("pipeline/", views.pipeline, name="pipeline"),
     path("pipeline/<slug:status>/", views.pipeline_stage, name="pipeline-stage"),
 ]

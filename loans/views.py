@@ -1,15 +1,11 @@
-"""Application pages for owners (list, new, edit, detail) and bankers
-(pipeline, detail), and one POST endpoint per action."""
+"""Application pages for owners (list, new, edit, detail with the offers side
+by side) and bankers (pipeline, detail); every action's page is the one
+generic view in loans.page_actions."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
-from django import forms as django_forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,75 +19,10 @@ from b2bbank.page_errors import report_domain_error
 from b2bbank.query_params import object_id
 from notifications.services import notifications_mark_read_for_link
 
-from . import selectors, services
-from .forms import ApplicationForm, ApproveForm, DeclineForm, NoteForm, RequiredNoteForm, SubmitForm
-from .models import FINAL_STATUSES, LoanApplication, Status
-from .permissions import can_edit_application
-from .transitions import MACHINE, Action, open_actions
-
-Service = Callable[[Any, int, dict[str, Any]], LoanApplication]
-
-
-@dataclass(frozen=True)
-class PageAction:
-    form: type[django_forms.Form]
-    run: Service
-    done: str  # the success message
-
-
-def _banker_id(data: dict[str, Any]) -> int | None:
-    return data["banker"].pk if data.get("banker") else None
-
-
-PAGE_ACTIONS: dict[Action, PageAction] = {
-    Action.SUBMIT: PageAction(
-        SubmitForm,
-        lambda u, pk, d: services.application_submit(
-            actor=u, application_id=pk, banker_id=_banker_id(d), note=d["note"]
-        ),
-        "Your application has been sent to the banker.",
-    ),
-    Action.START_REVIEW: PageAction(
-        NoteForm,
-        lambda u, pk, d: services.application_start_review(actor=u, application_id=pk, note=d["note"]),
-        "You are now reviewing this application.",
-    ),
-    Action.REQUEST_INFO: PageAction(
-        RequiredNoteForm,
-        lambda u, pk, d: services.application_request_info(actor=u, application_id=pk, note=d["note"]),
-        "Your request has been sent to the applicant.",
-    ),
-    Action.RESPOND: PageAction(
-        RequiredNoteForm,
-        lambda u, pk, d: services.application_respond(actor=u, application_id=pk, note=d["note"]),
-        "Your answer has been sent to the banker.",
-    ),
-    Action.APPROVE: PageAction(
-        ApproveForm,
-        lambda u, pk, d: services.application_approve(actor=u, application_id=pk, **d),
-        "The application is approved and the applicant has been told.",
-    ),
-    Action.DECLINE: PageAction(
-        DeclineForm,
-        lambda u, pk, d: services.application_decline(actor=u, application_id=pk, reason=d["reason"]),
-        "The application is declined and the applicant has been told.",
-    ),
-    Action.WITHDRAW: PageAction(
-        NoteForm,
-        lambda u, pk, d: services.application_withdraw(actor=u, application_id=pk, note=d["note"]),
-        "Your application has been withdrawn.",
-    ),
-}
-
-
-def _action_forms(user: Any, application: LoanApplication) -> dict[str, django_forms.Form]:
-    """An unbound form for each action open to this user now (template keys use underscores)."""
-    found: dict[str, django_forms.Form] = {}
-    for action in open_actions(user, application):
-        form_class = PAGE_ACTIONS[action].form
-        initial = {"banker": application.banker_id} if action == Action.SUBMIT else None
-        found[action.replace("-", "_")] = form_class(initial=initial, prefix=action)
-    return found
+from . import page_actions, selectors, services
+from .forms import ApplicationForm
+from .models import LoanApplication, Status, TrackStatus
+from .permissions import actor_of, can_edit_application
 
 
 def _load(request: HttpRequest, pk: int, *, with_events: bool = False) -> LoanApplication:
@@ -103,8 +34,11 @@ def _load(request: HttpRequest, pk: int, *, with_events: bool = False) -> LoanAp
 
 @role_required(Role.BUSINESS_OWNER)
 def application_list(request: HttpRequest) -> HttpResponse:
-    applications = selectors.applications_visible_to(user=request.user)
-    return render(request, "loans/list.html", {"applications": applications})
+    applications = list(selectors.applications_visible_to(user=request.user))
+    to_compare = [
+        a for a in applications if selectors.open_offers(selectors.tracks_for_viewer(request.user, a))
+    ]
+    return render(request, "loans/list.html", {"applications": applications, "to_compare": to_compare})
 
 
 @role_required(Role.BUSINESS_OWNER)
@@ -116,7 +50,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     form = ApplicationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            application = services.application_create(owner=request.user, **form.service_fields())
+            application = services.application_create(owner=actor_of(request), **form.service_fields())
         except ValidationError as exc:
             attach_errors(exc, form)
         else:
@@ -125,8 +59,13 @@ def application_new(request: HttpRequest) -> HttpResponse:
                     request, f"Draft {application.reference} saved. Submit it when you are ready."
                 )
                 return redirect("loans:detail", pk=application.pk)
+            if application.banker_id is None:
+                messages.info(
+                    request, f"Draft {application.reference} saved: tick up to five matching bankers."
+                )
+                return redirect("loans:detail", pk=application.pk)
             try:
-                services.application_submit(actor=request.user, application_id=application.pk)
+                services.application_submit(actor=actor_of(request), application_id=application.pk)
             except (NotEligible, Forbidden) as exc:  # Forbidden: email_unverified
                 messages.error(request, f"Saved as a draft but not sent: {exc.detail}")
             else:
@@ -153,7 +92,9 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApplicationForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.application_update(actor=request.user, application_id=pk, fields=form.service_fields())
+            services.application_update(
+                actor=actor_of(request), application_id=pk, fields=form.service_fields()
+            )
         except ValidationError as exc:
             attach_errors(exc, form)
         except DomainError as exc:
@@ -168,56 +109,39 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.BUSINESS_OWNER, Role.BANKER)
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The application as this viewer may see it: the request, the tracks (a
+    banker only their own), the offers side by side, the timeline of the
+    tracks they may see, and the actions open to them."""
     application = _load(request, pk, with_events=True)
     notifications_mark_read_for_link(user=request.user, link=request.path)
-    events = list(application.events.all())
-    waiting_on_owner = application.status == Status.INFO_REQUESTED and events
+    user = request.user
+    tracks = selectors.tracks_for_viewer(user, application)
+    events = list(application.viewer_events)  # type: ignore[attr-defined]
+    asking = [e for e in events if e.to_status == Status.INFO_REQUESTED]
+    offers = [
+        page_actions.OfferRow.build(user, application, t) for t in tracks if t.current_offer is not None
+    ]
     context = {
         "application": application,
+        "status": selectors.viewer_status(user, application),
+        "tracks": tracks,
         "events": events,
-        "info_request": events[-1] if waiting_on_owner else None,
-        "forms": _action_forms(request.user, application),
-        "is_banker": request.user.role == Role.BANKER,  # type: ignore[union-attr]
+        "info_request": asking[-1]
+        if asking and any(t.effective_status == "info_requested" for t in tracks)
+        else None,
+        "actions": page_actions.page_actions(user, application),
+        "offers": offers,
+        "open_offers": [row for row in offers if row.offer.is_open],
+        "is_banker": user.role == Role.BANKER,  # type: ignore[union-attr]
     }
     return render(request, "loans/detail.html", context)
 
 
 @role_required(Role.BUSINESS_OWNER, Role.BANKER)
 @require_http_methods(["GET", "POST"])
-def application_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """GET shows the action's form on its own page (the withdraw confirmation);
-    POST runs the action's service and returns to the application."""
-    if action not in Action.values:
-        raise Http404("No such action.")
-    step = Action(action)
-    application = _load(request, pk)
-    if MACHINE[step].role != request.user.role:  # type: ignore[union-attr]
-        raise PermissionDenied("Your account type cannot do this.")
-    page = PAGE_ACTIONS[step]
-    form = page.form(
-        request.POST if request.method == "POST" else None,
-        prefix=step,
-        initial={"banker": application.banker_id},
-    )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                page.run(request.user, pk, form.cleaned_data)
-            except ValidationError as exc:
-                attach_errors(exc, form)
-            except DomainError as exc:
-                report_domain_error(request, exc)
-                return redirect("loans:detail", pk=pk)
-            else:
-                messages.success(request, page.done)
-                return redirect("loans:detail", pk=pk)
-        status = 400
-    elif step not in open_actions(request.user, application):
-        messages.error(request, f"{step.label} is not possible for this application now.")
-        return redirect("loans:detail", pk=pk)
-    context = {"application": application, "form": form, "action": step}
-    return render(request, "loans/action.html", context, status=status)
+def application_action(request: HttpRequest, pk: int, action: str, offer: int | None = None) -> HttpResponse:
+    """Every registered action's page (loans.page_actions)."""
+    return page_actions.application_action(request, pk, action, offer)
 
 
 @role_required(Role.BANKER)
@@ -234,7 +158,7 @@ def pipeline_stage(request: HttpRequest, status: str) -> HttpResponse:
     """Every application in one stage of the banker's pipeline, a page at a time."""
     if status not in selectors.PIPELINE_ORDER:
         raise Http404("No such stage.")
-    stage = Status(status)
+    stage = TrackStatus(status)
     paginator = Paginator(selectors.banker_stage(banker=request.user, status=stage), STAGE_PAGE_SIZE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
@@ -243,5 +167,5 @@ def pipeline_stage(request: HttpRequest, status: str) -> HttpResponse:
     return render(
         request,
         "loans/pipeline_stage.html",
-        {"stage": stage, "is_final": stage in FINAL_STATUSES, "page": page},
+        {"stage": stage, "is_final": stage in selectors.CLOSED_TRACK_STATUSES, "page": page},
     )

@@ -171,11 +171,13 @@ def _hostile_bodies(operation: Any) -> list[tuple[str, str]]:
 def _path_ids(owner_email: str, banker_email: str) -> dict[str, int]:
     from accounts.models import User
     from chat.models import Conversation
-    from loans.models import LoanApplication
+    from loans.models import LoanApplication, Offer
 
     owner, banker = User.objects.get(email=owner_email), User.objects.get(email=banker_email)
     return {
         "id": LoanApplication.objects.filter(owner=owner).values_list("pk", flat=True).first() or 1,
+        "offer": Offer.objects.filter(track__application__owner=owner).values_list("pk", flat=True).first()
+        or 1,
         "conversation_id": Conversation.objects.get(owner=owner).pk,
         "banker_id": banker.pk,
     }

@@ -318,6 +318,14 @@ FILE_UPLOAD_HANDLERS = ["documents.uploads.BoundedUploadHandler"]
 # The platform's one currency (DESIGN.md: money is Decimal, one currency).
 PLATFORM_CURRENCY = env.str("B2BBANK_CURRENCY", default="USD")
 
+# Loan offers: the platform's bounds on what a banker may offer (loans.services.offers).
+B2BBANK_OFFER_MAX_RATE = env.str("B2BBANK_OFFER_MAX_RATE", default="36")  # annual %, inclusive
+B2BBANK_OFFER_MAX_FEE_PERCENT = env.str("B2BBANK_OFFER_MAX_FEE_PERCENT", default="5")  # of the amount
+B2BBANK_OFFER_MIN_TERM_MONTHS = env.int("B2BBANK_OFFER_MIN_TERM_MONTHS", default=1)
+B2BBANK_OFFER_MAX_TERM_MONTHS = env.int("B2BBANK_OFFER_MAX_TERM_MONTHS", default=360)
+B2BBANK_OFFER_EXPIRY_DAYS = env.int("B2BBANK_OFFER_EXPIRY_DAYS", default=14)
+B2BBANK_OFFER_MAX_EXPIRY_DAYS = env.int("B2BBANK_OFFER_MAX_EXPIRY_DAYS", default=60)
+
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CHANNEL_LAYERS = {

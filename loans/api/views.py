@@ -1,45 +1,52 @@
-"""Applications API: list/create, retrieve/PATCH (draft), one POST per action, events."""
+"""Applications API: list/create, retrieve/PATCH (draft), events, offers, and
+one generic view for every registered action (loans.actions.REGISTRY)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, cast
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from django.db.models import QuerySet
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.choices import Role
 from accounts.permissions import IsBanker, IsBusinessOwner
+from b2bbank.openapi import B2BAutoSchema
 from idempotency.decorators import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from loans import selectors, services
+from loans.actions import REGISTRY, Action, ActionSpec
 from loans.models import LoanApplication, Status
-from loans.permissions import IsOwnerOrBanker
+from loans.permissions import IsOwnerOrBanker, actor_of
 
 from .serializers import (
     ApplicationCreateInput,
     ApplicationOutput,
     ApplicationUpdateInput,
-    ApproveInput,
-    DeclineInput,
     EventOutput,
-    NoteInput,
-    RequiredNoteInput,
-    SubmitInput,
+    OfferOutput,
 )
 
 
 class ApplicationFilter(filters.FilterSet):
-    status = filters.ChoiceFilter(choices=Status.choices)
+    """`status` as the viewer sees it (selectors.status_filter): a banker's
+    own track, expiry applied."""
+
+    status = filters.ChoiceFilter(choices=Status.choices, method="filter_status")
 
     class Meta:
         model = LoanApplication
         fields = ("status",)
+
+    def filter_status(
+        self, queryset: QuerySet[LoanApplication], name: str, value: str
+    ) -> QuerySet[LoanApplication]:
+        return selectors.status_filter(queryset, user=self.request.user, status=Status(value))
 
 
 class ApplicationPagination(PageNumberPagination):
@@ -82,7 +89,7 @@ class ApplicationListApi(generics.ListAPIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         application = services.application_create(
-            owner=request.user, banker_id=fields.pop("banker", None), **fields
+            owner=actor_of(request), banker_id=fields.pop("banker", None), **fields
         )
         return Response(_out(request, application), status=status.HTTP_201_CREATED)
 
@@ -104,13 +111,14 @@ class ApplicationDetailApi(APIView):
 
     @extend_schema(request=ApplicationUpdateInput, responses=ApplicationOutput)
     def patch(self, request: Request, pk: int) -> Response:
-        selectors.application_for(user=request.user, application_id=pk)  # 404 before validating input
+        # 404 before validating input
+        selectors.application_for(user=request.user, application_id=pk, with_tracks=False)
         data = ApplicationUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         if "banker" in fields:
             fields["banker_id"] = fields.pop("banker")
-        application = services.application_update(actor=request.user, application_id=pk, fields=fields)
+        application = services.application_update(actor=actor_of(request), application_id=pk, fields=fields)
         return Response(_out(request, application))
 
 
@@ -125,42 +133,63 @@ class ApplicationEventsApi(APIView):
         return Response(EventOutput(events, many=True).data)
 
 
-class _ActionApi(APIView):
-    """One POST per action. Subclasses set the input and call their service."""
+class ActionSchema(B2BAutoSchema):
+    """Each registered action's operation: its own input, id and summary."""
 
-    input_class: ClassVar[type[Any]] = NoteInput
-    run: ClassVar[Callable[..., LoanApplication]]
+    def _spec(self) -> ActionSpec:
+        return REGISTRY[self.view.loan_action]  # type: ignore[attr-defined]
 
-    def post(self, request: Request, pk: int) -> Response:
-        selectors.application_for(user=request.user, application_id=pk)  # 404 before validating input
-        data = self.input_class(data=request.data)
+    def get_request_serializer(self) -> Any:
+        return self._spec().input_class()
+
+    def get_response_serializers(self) -> Any:
+        return ApplicationOutput
+
+    def get_operation_id(self) -> str:
+        return f"applications_{self._spec().action.value.replace('-', '_')}"
+
+    def get_description(self) -> str:  # type: ignore[override]
+        spec = self._spec()
+        run = spec.run()
+        return (run.__doc__ or spec.label).strip()
+
+
+class ApplicationActionApi(APIView):
+    """POST applications/{id}/<action>/ and applications/{id}/offers/{offer}/<action>/:
+    the one view behind every action in loans.actions.REGISTRY. `loan_action`
+    is set per route (loans/api/urls.py); the registry gives the role, the
+    input and the service."""
+
+    loan_action: ClassVar[Action | None] = None
+    schema = ActionSchema()
+
+    def _spec(self) -> ActionSpec:
+        assert self.loan_action is not None  # noqa: S101 - set by every route
+        return REGISTRY[self.loan_action]
+
+    def get_permissions(self) -> Sequence[Any]:
+        return [IsBusinessOwner() if self._spec().role == Role.BUSINESS_OWNER else IsBanker()]
+
+    def post(self, request: Request, pk: int, offer: int | None = None) -> Response:
+        spec = self._spec()
+        # 404 before validating input
+        selectors.application_for(user=request.user, application_id=pk, with_tracks=False)
+        data = spec.input_class()(data=request.data)
         data.is_valid(raise_exception=True)
-        application = type(self).run(actor=request.user, application_id=pk, **data.validated_data)
+        arguments = data.service_data()
+        if offer is not None:
+            arguments["offer_id"] = offer
+        application = spec.run()(actor=request.user, application_id=pk, **arguments)
         return Response(_out(request, application))
 
 
-def _submit(*, actor: Any, application_id: int, note: str, banker: int | None = None) -> LoanApplication:
-    return services.application_submit(
-        actor=actor, application_id=application_id, banker_id=banker, note=note
-    )
+class ApplicationOffersApi(APIView):
+    """GET applications/{id}/offers/: the owner sees every offer, a banker only
+    their own; expiry applied now (an expired offer never shows as open)."""
 
+    permission_classes = (IsOwnerOrBanker,)
 
-def _action(
-    name: str, permission: type[BasePermission], input_class: type, run: Callable[..., LoanApplication]
-) -> type[_ActionApi]:
-    """One POST endpoint per action: its role guard, its input, its service."""
-    schema = extend_schema(
-        request=input_class, responses=ApplicationOutput, operation_id=f"applications_{name}"
-    )
-    attrs = {"permission_classes": (permission,), "input_class": input_class, "run": staticmethod(run)}
-    view = cast("type[_ActionApi]", type(f"{name.title().replace('_', '')}Api", (_ActionApi,), attrs))
-    return extend_schema_view(post=schema)(view)
-
-
-SubmitApi = _action("submit", IsBusinessOwner, SubmitInput, _submit)
-WithdrawApi = _action("withdraw", IsBusinessOwner, NoteInput, services.application_withdraw)
-RespondApi = _action("respond", IsBusinessOwner, RequiredNoteInput, services.application_respond)
-StartReviewApi = _action("start_review", IsBanker, NoteInput, services.application_start_review)
-RequestInfoApi = _action("request_info", IsBanker, RequiredNoteInput, services.application_request_info)
-ApproveApi = _action("approve", IsBanker, ApproveInput, services.application_approve)
-DeclineApi = _action("decline", IsBanker, DeclineInput, services.application_decline)
+    @extend_schema(responses=OfferOutput(many=True))
+    def get(self, request: Request, pk: int) -> Response:
+        offers = selectors.offers_for(user=request.user, application_id=pk)
+        return Response(OfferOutput(offers, many=True).data)

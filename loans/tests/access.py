@@ -6,8 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from accounts.choices import Product
-from loans.models import LoanApplication, Status
+from accounts.choices import Product, Role
+from loans.actions import REGISTRY
+from loans.models import LoanApplication, Offer, Status
+from loans.tests.factories import ApplicationFactory
 from tests.access import ANON_API, ANON_PAGE, Case, same
 
 
@@ -20,10 +22,45 @@ def seed(world: Any) -> None:
         "amount": Decimal("250000"),
         "term_months": 36,
     }
-    world.objects["application"] = LoanApplication.objects.create(
+    world.objects["application"] = ApplicationFactory(
         **common, banker=world.banker_x, status=Status.IN_REVIEW, purpose="Seeded"
     )
     world.objects["draft"] = LoanApplication.objects.create(**common, banker=world.banker_x, purpose="Draft")
+    offered = ApplicationFactory(**common, banker=world.banker_x, status=Status.APPROVED, purpose="Offered")
+    world.objects["offered"] = offered
+    world.objects["offer"] = Offer.objects.get(track__application=offered)
+
+
+def offer(world: Any) -> dict[str, int]:
+    return {"pk": world.offered.pk, "offer": world.offer.pk}
+
+
+def _by_role(role: str, *, body_error: int = 400) -> dict[str, Any]:
+    """A registered action posted with an unknown field: whoever may act and
+    sees it gets the input refused (400), whoever has the role but does not
+    see it 404, the other role 403 (checked before anything is read)."""
+    if role == Role.BUSINESS_OWNER:
+        return api(owner_a=body_error, owner_b=404, banker_x=403, banker_y=403)
+    return api(owner_a=403, owner_b=403, banker_x=body_error, banker_y=404)
+
+
+def registry_cases() -> dict[str, list[Case]]:
+    """One case per registered action (loans.actions.REGISTRY), so an action
+    added there is in the matrix without an entry here."""
+    cases: dict[str, list[Case]] = {}
+    for spec in REGISTRY.values():
+        kwargs = offer if spec.scope == "offer" else app
+        cases[f"api:application-{spec.action.value}"] = [
+            Case(
+                "post",
+                _by_role(spec.role),
+                kwargs=kwargs,
+                data=lambda w: {"x": 1},
+                api=True,
+                note="registry: unknown field",
+            )
+        ]
+    return cases
 
 
 def app(world: Any) -> dict[str, int]:
@@ -42,7 +79,7 @@ def api(**expect: Any) -> dict[str, Any]:
     return same(403, anonymous=ANON_API, **expect)
 
 
-ROUTES = {
+SPECIFIC = {
     "loans:list": [Case("get", pages(owner_a=200, owner_b=200))],
     "loans:new": [
         Case("get", pages(owner_a=200, owner_b=200)),
@@ -139,4 +176,52 @@ ROUTES = {
     "api:application-decline": [
         Case("post", api(banker_x=400, banker_y=404), kwargs=app, data=lambda w: {}, api=True),
     ],
+    "api:application-offers": [
+        Case(
+            "get",
+            api(owner_a=200, owner_b=404, banker_x=200, banker_y=404),
+            kwargs=lambda w: {"pk": w.offered.pk},
+            api=True,
+        ),
+    ],
+    "api:application-offer-accept": [
+        Case(
+            "post",
+            api(owner_a=404, owner_b=404),
+            kwargs=lambda w: {"pk": w.application.pk, "offer": w.offer.pk},
+            data=lambda w: {},
+            api=True,
+            note="an offer that is not on this application",
+        ),
+    ],
+    "loans:offer-action": [
+        Case(
+            "get",
+            pages(owner_a=200, owner_b=404, banker_x=403, banker_y=404),
+            kwargs=lambda w: {**offer(w), "action": "accept"},
+            note="accept: the confirmation restating the terms",
+        ),
+        Case(
+            "get",
+            pages(owner_a=403, owner_b=404, banker_x=200, banker_y=404),
+            kwargs=lambda w: {**offer(w), "action": "withdraw"},
+        ),
+        Case(
+            "post",
+            pages(owner_a=200, owner_b=404, banker_x=403, banker_y=404),
+            kwargs=lambda w: {**offer(w), "action": "decline"},
+            data=lambda w: {},
+            note="decline: the confirmation step (reason optional)",
+        ),
+        Case(
+            "get",
+            pages(owner_a=404, owner_b=404, banker_x=404, banker_y=404),
+            kwargs=lambda w: {**offer(w), "action": "explode"},
+            note="unknown action",
+        ),
+    ],
 }
+
+ROUTES: dict[str, list[Case]] = {name: list(cases) for name, cases in SPECIFIC.items()}
+for _name, _cases in registry_cases().items():
+    ROUTES.setdefault(_name, []).extend(_cases)

@@ -91,7 +91,14 @@ def test_whole_lifecycle_over_the_api(api_as: Any, owner_a: Any, banker_x: Any) 
         "7.250",
         48,
     )
-    assert body["actions"] == []
+    assert body["actions"] == ["offer-accept", "offer-decline"]
+    (track,) = body["tracks"]
+    assert (track["banker"]["id"], track["status"]) == (banker_x.pk, "offered")
+    offer = track["offer"]
+    assert (offer["status"], offer["monthly_payment"], offer["apr"]) == ("open", "4812.48", "7.250")
+    accepted = owner.post(f"/api/v1/applications/{pk}/offers/{offer['id']}/accept/", {}, format="json")
+    assert accepted.status_code == 200, accepted.json()
+    assert (accepted.json()["status"], accepted.json()["actions"]) == ("accepted", [])
     events = owner.get(url("events", pk)).json()
     assert [e["to_status"] for e in events] == [
         "submitted",
@@ -99,6 +106,7 @@ def test_whole_lifecycle_over_the_api(api_as: Any, owner_a: Any, banker_x: Any) 
         "info_requested",
         "in_review",
         "approved",
+        "accepted",
     ]
     assert events[2]["note"] == "Latest balance sheet?"
 
@@ -159,8 +167,9 @@ def test_list_query_count_does_not_grow_with_rows(
     for _ in range(5):
         ApplicationFactory(owner=OwnerFactory(), banker=banker_x)
     client = api_as(banker_x)
-    # count + page (applications joined with both parties and profiles)
-    with django_assert_num_queries(2):
+    # count + page (applications joined with both parties and profiles) + the
+    # viewer's tracks + their offers
+    with django_assert_num_queries(4):
         response = client.get(url("list"))
     assert response.json()["count"] == 5
 

@@ -12,7 +12,7 @@ from accounts.models import BankerProfile
 from accounts.tests.factories import BankerFactory
 from b2bbank.domain_errors import Forbidden, InvalidTransition, NotEligible, NotFound
 from loans import services
-from loans.models import ApplicationEvent, LoanApplication, Status
+from loans.models import ApplicationEvent, ApplicationTrack, LoanApplication, Offer, Status
 from loans.tests.factories import ApplicationFactory, DraftFactory
 from notifications.models import Notification
 from tests.jobs import queued_emails, send_queued_emails
@@ -33,6 +33,10 @@ def snapshot(application: LoanApplication) -> tuple[Any, ...]:
         tuple(sorted(row.items())),
         ApplicationEvent.objects.filter(application=application).count(),
         Notification.objects.count(),
+        tuple(
+            ApplicationTrack.objects.filter(application=application).values_list("status", "decline_reason")
+        ),
+        Offer.objects.filter(track__application=application).count(),
     )
 
 
@@ -127,6 +131,8 @@ def test_submit_sends_to_banker_with_one_event_notification_email_and_push(
                 "type": "application.status",
                 "application": application.pk,
                 "status": "submitted",
+                "track": {"id": event.track_id, "status": "submitted"},
+                "offer": None,
                 "event": {
                     "id": event.pk,
                     "actor": owner_a.pk,
@@ -149,10 +155,11 @@ def test_full_lifecycle_writes_one_event_per_transition(owner_a: Any, banker_x: 
     services.application_respond(actor=owner_a, application_id=pk, note="Attached to the chat.")
     application = services.application_approve(actor=banker_x, application_id=pk, **TERMS)
     assert application.status == Status.APPROVED
-    assert application.approved_amount == TERMS["approved_amount"]
-    assert application.interest_rate == TERMS["interest_rate"]
-    assert application.approved_term_months == 48
-    assert application.decided_at is not None
+    offer = application.tracks.get().offers.get()
+    assert offer.approved_amount == TERMS["approved_amount"]
+    assert offer.interest_rate == TERMS["interest_rate"]
+    assert offer.term_months == 48
+    assert application.decided_at is None  # an open offer is not a final decision: the owner decides
     moves = list(application.events.values_list("from_status", "to_status"))
     assert moves == [
         ("draft", "submitted"),
@@ -172,7 +179,7 @@ def test_decline_records_reason_when_open(owner_a: Any, banker_x: Any, status: S
         actor=banker_x, application_id=application.pk, reason="Too early"
     )
     assert application.status == Status.DECLINED
-    assert application.decline_reason == "Too early"
+    assert application.tracks.get().decline_reason == "Too early"
     assert application.events.get().from_status == status
     assert Notification.objects.get().recipient_id == owner_a.pk
 
@@ -337,8 +344,8 @@ def test_submit_allows_a_banker_without_maximum(owner_a: Any) -> None:
     [
         ({"approved_amount": Decimal("0")}, "approved_amount"),
         ({"interest_rate": Decimal("-1")}, "interest_rate"),
-        ({"term_months": 0}, "approved_term_months"),
-        ({"term_months": 1000}, "approved_term_months"),
+        ({"term_months": 0}, "term_months"),
+        ({"term_months": 1000}, "term_months"),
     ],
 )
 def test_approve_refuses_bad_terms_naming_the_field(
@@ -404,7 +411,8 @@ def test_a_transition_costs_a_fixed_handful_of_queries(
     owner_a: Any, banker_x: Any, django_assert_num_queries: Any
 ) -> None:
     application = at(Status.SUBMITTED, owner_a, banker_x)
-    # savepoint, the banker still verified, lock, update, event, audit record, the
-    # owner (recipient), notification (savepoint, insert, its email job, release), release
-    with django_assert_num_queries(12):
+    # savepoint, the banker still verified, lock, the live tracks and their offers,
+    # track update, application update, event, audit record, the owner
+    # (recipient), notification (savepoint, insert, its email job, release), release
+    with django_assert_num_queries(15):
         services.application_start_review(actor=banker_x, application_id=application.pk)

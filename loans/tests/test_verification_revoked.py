@@ -16,7 +16,7 @@ from audit.models import AuditRecord
 from b2bbank.domain_errors import Forbidden
 from loans import services
 from loans.models import ApplicationEvent, LoanApplication, Status
-from loans.tests.factories import ApplicationFactory
+from loans.tests.factories import ApplicationFactory, DraftFactory
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,17 @@ def test_open_application_returns_to_the_owner_as_a_draft_when_verification_is_r
 def test_decided_applications_and_other_bankers_work_stay_as_they_are(
     owner_a: Any, banker_x: Any, banker_y: Any, staff: Any
 ) -> None:
+    declined = ApplicationFactory(owner=owner_a, banker=banker_x, status=Status.DECLINED)
+    other = ApplicationFactory(owner=owner_a, banker=banker_y, status=Status.SUBMITTED)
+    revoke(banker_x, staff)
+    statuses = dict(LoanApplication.objects.values_list("pk", "status"))
+    assert statuses == {declined.pk: Status.DECLINED, other.pk: Status.SUBMITTED}
+    assert not ApplicationEvent.objects.exists()
+
+
+def test_an_open_offer_of_the_banker_is_closed_and_the_application_returns_to_drafts(
+    owner_a: Any, banker_x: Any, staff: Any
+) -> None:
     approved = ApplicationFactory(
         owner=owner_a,
         banker=banker_x,
@@ -57,16 +68,33 @@ def test_decided_applications_and_other_bankers_work_stay_as_they_are(
         interest_rate="5",
         approved_term_months=12,
     )
-    declined = ApplicationFactory(owner=owner_a, banker=banker_x, status=Status.DECLINED)
-    other = ApplicationFactory(owner=owner_a, banker=banker_y, status=Status.SUBMITTED)
     revoke(banker_x, staff)
-    statuses = dict(LoanApplication.objects.values_list("pk", "status"))
-    assert statuses == {
-        approved.pk: Status.APPROVED,
-        declined.pk: Status.DECLINED,
-        other.pk: Status.SUBMITTED,
-    }
-    assert not ApplicationEvent.objects.exists()
+    approved.refresh_from_db()
+    assert (approved.status, approved.banker_id) == (Status.DRAFT, None)
+    track = approved.tracks.get()
+    assert (track.status, track.released_at is not None) == ("withdrawn", True)
+    assert track.offers.get().status == "withdrawn"
+    event = ApplicationEvent.objects.get()
+    assert (event.from_status, event.to_status, event.actor_id) == (Status.APPROVED, Status.DRAFT, None)
+
+
+def test_with_several_bankers_only_the_revoked_bankers_track_closes(
+    api_as: Any, owner_a: Any, banker_x: Any, banker_y: Any, staff: Any
+) -> None:
+    draft = DraftFactory(owner=owner_a)
+    services.application_submit(actor=owner_a, application_id=draft.pk, banker_ids=[banker_x.pk, banker_y.pk])
+    revoke(banker_x, staff)
+    draft.refresh_from_db()
+    assert draft.status == Status.SUBMITTED
+    statuses = dict(draft.tracks.values_list("banker_id", "status"))
+    assert statuses == {banker_x.pk: "withdrawn", banker_y.pk: "submitted"}
+    notice = Notification.objects.get(recipient=owner_a)
+    assert notice.kind == "application.released"
+    assert api_as(banker_x).get(f"/api/v1/applications/{draft.pk}/").status_code == 404
+    seen_by_y = api_as(banker_y).get(f"/api/v1/applications/{draft.pk}/events/").json()
+    assert [e["to_status"] for e in seen_by_y] == ["submitted"]  # never banker X's release
+    owner_view = api_as(owner_a).get(f"/api/v1/applications/{draft.pk}/").json()
+    assert [t["banker"]["id"] for t in owner_view["tracks"]] == [banker_y.pk]
 
 
 def test_setting_a_pending_banker_to_rejected_releases_nothing(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import OwnerFactory
-from loans.models import LoanApplication, Status
+from loans.models import ApplicationTrack, LoanApplication, Status, TrackStatus
 from loans.tests.factories import ApplicationFactory, DraftFactory
 from tests.jobs import send_queued_emails
 
@@ -79,25 +79,47 @@ def test_banker_approves_with_terms_and_owner_sees_them(owner_a: Any, banker_x: 
             "approve-conditions": "Personal guarantee",
         },
     )
+    assert response.status_code == 200  # the confirmation step restates the terms first
+    confirm = response.content.decode()
+    assert "Confirm: make an offer" in confirm
+    assert "200,000.00" in confirm
+    assert "$4,812.48" in confirm  # the monthly payment the owner will see
+    application.refresh_from_db()
+    assert application.status == Status.IN_REVIEW
+    response = client_for(banker_x).post(
+        reverse("loans:action", args=[application.pk, "approve"]),
+        {
+            "approve-approved_amount": "200000",
+            "approve-interest_rate": "7.25",
+            "approve-term_months": "48",
+            "approve-conditions": "Personal guarantee",
+            "confirmed": "1",
+        },
+    )
     assert response.status_code == 302
     page = client_for(owner_a).get(reverse("loans:detail", args=[application.pk])).content.decode()
-    assert "Approved terms" in page
+    assert "Offer</h2>" in page
     assert "$200,000.00" in page
     assert "7.25%" in page
     assert "48 months" in page
+    assert "$4,812.48" in page
     assert "Personal guarantee" in page
 
 
 def test_refused_action_shows_why_and_changes_nothing(owner_a: Any, banker_x: Any) -> None:
     application = ApplicationFactory(owner=owner_a, banker=banker_x, status=Status.SUBMITTED)
     response = client_for(banker_x).post(
-        reverse("loans:action", args=[application.pk, "decline"]), {"decline-reason": "No"}, follow=True
+        reverse("loans:action", args=[application.pk, "decline"]),
+        {"decline-reason": "No", "confirmed": "1"},
+        follow=True,
     )
     assert response.status_code == 200
     application.refresh_from_db()
     assert application.status == Status.DECLINED  # decline is allowed from submitted
     response = client_for(owner_a).post(
-        reverse("loans:action", args=[application.pk, "withdraw"]), {"withdraw-note": ""}, follow=True
+        reverse("loans:action", args=[application.pk, "withdraw"]),
+        {"withdraw-note": "", "confirmed": "1"},
+        follow=True,
     )
     assert "You cannot withdraw an application that is declined." in response.content.decode()
     application.refresh_from_db()
@@ -115,6 +137,11 @@ def test_withdraw_asks_for_confirmation_first(owner_a: Any, banker_x: Any) -> No
     assert application.status == Status.SUBMITTED
     client.post(reverse("loans:action", args=[application.pk, "withdraw"]), {"withdraw-note": ""})
     application.refresh_from_db()
+    assert application.status == Status.SUBMITTED  # the second step asks again
+    client.post(
+        reverse("loans:action", args=[application.pk, "withdraw"]), {"withdraw-note": "", "confirmed": "1"}
+    )
+    application.refresh_from_db()
     assert application.status == Status.WITHDRAWN
 
 
@@ -122,11 +149,11 @@ def test_detail_shows_only_open_actions(owner_a: Any, banker_x: Any) -> None:
     application = ApplicationFactory(owner=owner_a, banker=banker_x, status=Status.SUBMITTED)
     banker_page = client_for(banker_x).get(reverse("loans:detail", args=[application.pk])).content.decode()
     assert "Start review" in banker_page
-    assert "Approve with terms" not in banker_page  # approve needs in_review
+    assert "Make an offer" not in banker_page  # approve needs in_review
     assert "Decline" in banker_page
     assert application.owner.owner_profile.company_name in banker_page
     owner_page = client_for(owner_a).get(reverse("loans:detail", args=[application.pk])).content.decode()
-    assert "Withdraw application" in owner_page
+    assert "Withdraw…" in owner_page
     assert "Start review" not in owner_page
     assert f'data-application="{application.pk}"' in owner_page
     assert "js/application_live" in owner_page
@@ -135,14 +162,14 @@ def test_detail_shows_only_open_actions(owner_a: Any, banker_x: Any) -> None:
 def test_pipeline_groups_by_status_oldest_waiting_first(banker_x: Any) -> None:
     newer = ApplicationFactory(banker=banker_x, status=Status.SUBMITTED)
     older = ApplicationFactory(banker=banker_x, status=Status.SUBMITTED)
-    LoanApplication.objects.filter(pk=older.pk).update(
+    ApplicationTrack.objects.filter(application=older).update(
         status_changed_at=newer.status_changed_at.replace(year=2020)
     )
     ApplicationFactory(banker=banker_x, status=Status.IN_REVIEW)
     DraftFactory(banker=banker_x)
     response = client_for(banker_x).get(reverse("loans:pipeline"))
     groups = {g.status: g for g in response.context["groups"]}
-    assert [a.pk for a in groups[Status.SUBMITTED].applications] == [older.pk, newer.pk]
+    assert [t.application_id for t in groups[TrackStatus.SUBMITTED].applications] == [older.pk, newer.pk]
     assert groups[Status.IN_REVIEW].count == 1
     assert Status.DRAFT not in groups
     page = response.content.decode()
@@ -174,10 +201,21 @@ def test_pipeline_query_count(banker_x: Any, django_assert_num_queries: Any) -> 
     for _ in range(3):
         ApplicationFactory(owner=OwnerFactory(), banker=banker_x, status=Status.APPROVED, **terms)
     client = client_for(banker_x)
-    # session, user, counts by status, one per non-empty stage (six at most), unread count
+    # session, user, counts by status, one per non-empty stage (six here), unread count
     with django_assert_num_queries(10):
         response = client.get(reverse("loans:pipeline"))
-    assert [g.count for g in response.context["groups"]] == [3] * 6
+    counts = {g.status: g.count for g in response.context["groups"]}
+    assert counts == {
+        "submitted": 3,
+        "info_requested": 3,
+        "in_review": 3,
+        "offered": 3,
+        "accepted": 0,
+        "not_selected": 0,
+        "declined": 3,
+        "withdrawn": 3,
+        "expired": 0,
+    }
 
 
 def test_pipeline_shows_only_recent_closed_applications(banker_x: Any) -> None:
@@ -197,12 +235,12 @@ def test_pipeline_caps_open_stages_and_links_to_all(banker_x: Any, monkeypatch: 
     monkeypatch.setattr(selectors, "OPEN_SHOWN", 3)
     made = [ApplicationFactory(banker=banker_x, status=Status.SUBMITTED) for _ in range(5)]
     for age, application in enumerate(made):  # made[0] has waited longest
-        LoanApplication.objects.filter(pk=application.pk).update(
+        ApplicationTrack.objects.filter(application=application).update(
             status_changed_at=timezone.now() - timedelta(days=10 - age)
         )
     response = client_for(banker_x).get(reverse("loans:pipeline"))
     submitted = next(g for g in response.context["groups"] if g.status == Status.SUBMITTED)
-    assert [a.pk for a in submitted.applications] == [a.pk for a in made[:3]]
+    assert [t.application_id for t in submitted.applications] == [a.pk for a in made[:3]]
     assert "Showing the 3 longest waiting of 5." in response.content.decode()
     assert reverse("loans:pipeline-stage", args=["submitted"]) in response.content.decode()
 
@@ -221,20 +259,26 @@ def test_stage_page_lists_every_application_a_page_at_a_time(
     with django_assert_num_queries(5):  # session, user, count, page, unread count
         first = client.get(url)
     second = client.get(url, {"page": 2})
-    shown = [a.pk for a in first.context["page"]] + [a.pk for a in second.context["page"]]
+    shown = [t.application_id for t in first.context["page"]] + [
+        t.application_id for t in second.context["page"]
+    ]
     assert shown == [a.pk for a in reversed(mine)]  # most recent first, only this banker's, only this stage
     assert "Page 1 of 2" in first.content.decode()
     for bad in ("3", "0", "x"):
         assert client.get(url, {"page": bad}).status_code == 404
     assert client.get(reverse("loans:pipeline-stage", args=["draft"])).status_code == 404
-    assert client.get(reverse("loans:pipeline-stage", args=["approved"])).context["page"].paginator.count == 0
+    assert client.get(reverse("loans:pipeline-stage", args=["offered"])).context["page"].paginator.count == 0
+    assert (
+        client.get(reverse("loans:pipeline-stage", args=["approved"])).status_code == 404
+    )  # a track is "offered"
 
 
 def test_owner_list_query_count(owner_a: Any, banker_x: Any, django_assert_num_queries: Any) -> None:
     for _ in range(6):
         ApplicationFactory(owner=owner_a, banker=banker_x)
     client = client_for(owner_a)
-    with django_assert_num_queries(4):
+    # session, user, applications with parties, their tracks, the tracks' offers, unread count
+    with django_assert_num_queries(6):
         response = client.get(reverse("loans:list"))
     assert response.status_code == 200
 
@@ -247,9 +291,10 @@ def test_detail_query_count(owner_a: Any, banker_x: Any, django_assert_num_queri
         services.application_request_info(actor=banker_x, application_id=application.pk, note=note)
         services.application_respond(actor=owner_a, application_id=application.pk, note=note)
     client = client_for(banker_x)
-    # session, user, application with parties, mark its notifications read, events with actors, unread count,
-    # and the documents section (documents.selectors): its documents and requests
-    with django_assert_num_queries(8):
+    # session, user, application with parties, the banker's track, its offers, mark its
+    # notifications read, events with actors and tracks, unread count, and the documents
+    # section (documents.selectors): its documents and requests
+    with django_assert_num_queries(10):
         response = client.get(reverse("loans:detail", args=[application.pk]))
     assert len(response.context["events"]) == 6
 
@@ -296,7 +341,7 @@ def test_pipeline_says_how_long_ago_in_words_down_to_now(banker_x: Any) -> None:
     """A just-closed application reads "now", not "0 minutes ago"."""
     ApplicationFactory(banker=banker_x, status=Status.WITHDRAWN)
     waiting = ApplicationFactory(banker=banker_x, status=Status.SUBMITTED)
-    LoanApplication.objects.filter(pk=waiting.pk).update(
+    ApplicationTrack.objects.filter(application=waiting).update(
         status_changed_at=timezone.now() - timedelta(hours=3)
     )
     body = client_for(banker_x).get(reverse("loans:pipeline")).content.decode()

@@ -102,24 +102,25 @@ def test_owner_applies_banker_requests_info_and_approves(new_page: Any) -> None:
     assert owner.get_by_text("Your answer has been sent").is_visible()
 
     banker.reload()
-    banker.get_by_text("Approve with terms").click()
     screenshot(banker, "loans-banker-detail")
+    banker.get_by_role("link", name="Make an offer…").click()
     banker.get_by_label("Approved amount (USD)").fill("175000")
     banker.get_by_label("Interest rate (% per year)").fill("7.25")
     banker.get_by_label("Term (months)").fill("48")
     banker.get_by_label("Conditions").fill("Vans serve as collateral; comprehensive insurance required.")
-    banker.get_by_role("button", name="Approve", exact=True).click()
-    assert banker.get_by_text("The application is approved").is_visible()
+    banker.get_by_role("button", name="Review…").click()
+    assert banker.get_by_text("$4,210.").first.is_visible()  # the monthly payment, restated before sending
+    banker.get_by_role("button", name="Send offer").click()
+    assert banker.get_by_text("Your offer has been sent").is_visible()
 
-    # The owner's page was loaded "in review"; the approval's status frame updates it in
-    # place. Under load the service's own frame may already have done so (it is sent on
-    # commit), so the test pushes one too and checks the page ends up approved either way.
+    # A status frame updates the owner's page in place.
     application.refresh_from_db()
     assert application.status == Status.APPROVED
+    # (the real frame may already have arrived during the banker's confirmation step)
     assert owner.locator("[data-live-part=status]").inner_text().strip() in ("In review", "Approved")
     push_status_frame(owner, application)
     owner.locator("[data-live-part=status]").get_by_text("Approved").wait_for()
-    terms = owner.get_by_role("region", name="Approved terms")
+    terms = owner.get_by_role("region", name="Offer", exact=True)
     assert terms.is_visible()
     assert "$175,000.00" in terms.inner_text()
     assert "7.25%" in terms.inner_text()
@@ -130,11 +131,11 @@ def test_owner_applies_banker_requests_info_and_approves(new_page: Any) -> None:
         assert step in timeline
     owner.reload()  # and the same after a plain reload
     screenshot(owner, "loans-owner-detail")
-    assert owner.get_by_role("region", name="Approved terms").is_visible()
+    assert owner.get_by_role("region", name="Offer", exact=True).is_visible()
     assert application.events.count() == 5
 
     owner.get_by_role("link", name="Applications", exact=True).click()
-    assert owner.get_by_role("link", name=application.reference).is_visible()
+    assert owner.get_by_role("link", name=application.reference, exact=True).is_visible()
     screenshot(owner, "loans-owner-list")
     owner.get_by_role("link", name="Notifications").first.click()
     owner.get_by_role("button", name="approved").first.wait_for()

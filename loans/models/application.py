@@ -1,4 +1,5 @@
-"""Loan applications, their status machine's states and the immutable event timeline."""
+"""Loan applications (the owner's request, sent to one to five bankers) and the
+immutable event timeline."""
 
 from __future__ import annotations
 
@@ -29,11 +30,18 @@ class Status(models.TextChoices):
     IN_REVIEW = "in_review", "In review"
     INFO_REQUESTED = "info_requested", "Information requested"
     APPROVED = "approved", "Approved"
+    ACCEPTED = "accepted", "Accepted"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+    NOT_SELECTED = "not_selected", "Not selected"
 
 
-FINAL_STATUSES = frozenset({Status.APPROVED, Status.DECLINED, Status.WITHDRAWN})
+# Nothing more can happen to an application in these. `approved` (an offer is
+# open) is not final any more: the owner may accept or decline it.
+FINAL_STATUSES = frozenset(
+    {Status.ACCEPTED, Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED, Status.NOT_SELECTED}
+)
 WAITING_ON_BANKER = frozenset({Status.SUBMITTED, Status.IN_REVIEW})
 
 
@@ -42,16 +50,26 @@ class LoanApplicationQuerySet(models.QuerySet["LoanApplication"]):
         return self.filter(owner_id=user.pk)
 
     def for_banker(self, user: Any) -> LoanApplicationQuerySet:
-        # A draft that preselects a banker is still the owner's private business.
-        return self.filter(banker_id=user.pk).exclude(status=Status.DRAFT)
+        # Only through a live track of theirs: a draft that preselects a banker is
+        # still the owner's private business, and a track closed because the
+        # banker lost their verification is gone from their view.
+        from .track import ApplicationTrack
+
+        tracks = ApplicationTrack.objects.filter(
+            application=models.OuterRef("pk"), banker_id=user.pk, released_at__isnull=True
+        )
+        return self.filter(models.Exists(tracks))
 
     def open(self) -> LoanApplicationQuerySet:
         return self.exclude(status__in=FINAL_STATUSES)
 
 
 class LoanApplication(models.Model):
-    """A business owner's request for credit, sent to one banker. `status` moves
-    only through loans.services; the timeline of moves is `events`."""
+    """A business owner's request for credit, sent to one to five bankers, each on
+    their own track (`tracks`). `status` is the owner's summary of the tracks
+    (loans.transitions.application_status) and moves only through loans.services;
+    `banker` is the banker chosen while a draft, or the one banker it was sent
+    to. The timeline of moves is `events`."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="loan_applications"
@@ -70,26 +88,6 @@ class LoanApplication(models.Model):
     )
     purpose = models.TextField(validators=[MaxLengthValidator(PURPOSE_MAX)])
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-
-    # Decision: terms on approval, a reason on decline.
-    approved_amount = money_field(
-        null=True, blank=True, validators=[MinValueValidator(MIN_AMOUNT), MaxValueValidator(MAX_AMOUNT)]
-    )
-    interest_rate = models.DecimalField(
-        max_digits=5,
-        decimal_places=3,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_RATE)],
-        help_text="Annual percentage rate, e.g. 7.250.",
-    )
-    approved_term_months = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(MIN_TERM_MONTHS), MaxValueValidator(MAX_TERM_MONTHS)],
-    )
-    conditions = models.TextField(blank=True, validators=[MaxLengthValidator(CONDITIONS_MAX)])
-    decline_reason = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -112,19 +110,6 @@ class LoanApplication(models.Model):
                 condition=models.Q(term_months__gte=MIN_TERM_MONTHS, term_months__lte=MAX_TERM_MONTHS),
                 name="loan_term_bounds",
             ),
-            models.CheckConstraint(
-                condition=models.Q(status=Status.DRAFT) | models.Q(banker__isnull=False),
-                name="loan_sent_has_banker",
-            ),
-            models.CheckConstraint(
-                condition=~models.Q(status=Status.APPROVED)
-                | models.Q(
-                    approved_amount__isnull=False,
-                    interest_rate__isnull=False,
-                    approved_term_months__isnull=False,
-                ),
-                name="loan_approved_has_terms",
-            ),
         ]
         indexes = [
             models.Index(fields=["owner", "-created_at"], name="loan_owner_recent"),
@@ -137,13 +122,6 @@ class LoanApplication(models.Model):
     @property
     def reference(self) -> str:
         return f"LA-{self.pk:06d}" if self.pk else "LA-new"
-
-    @property
-    def interest_rate_display(self) -> str:
-        """7.250 -> "7.25", 10.000 -> "10" (the rate as a person writes it)."""
-        if self.interest_rate is None:
-            return ""
-        return f"{self.interest_rate:.3f}".rstrip("0").rstrip(".")
 
     @property
     def is_final(self) -> bool:
@@ -168,6 +146,13 @@ class ApplicationEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The banker's track this move happened on (null for moves of the whole
+    # request, e.g. withdrawing a draft). A banker sees only their track's events.
+    track = models.ForeignKey(
+        "loans.ApplicationTrack", on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    # In the application's vocabulary (a track's `offered` is `approved`), so a
+    # one-banker timeline reads as it always did.
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     note = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX)])
