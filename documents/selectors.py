@@ -23,7 +23,7 @@ def application_for_documents(*, user: Any, application_id: int) -> LoanApplicat
     Only the two parties are joined (not their profiles): the upload path
     runs this twice per request (the view's 404-first check and the service)."""
     application = (
-        applications_visible_to(user=user)
+        applications_visible_to(user=user, with_tracks=False)
         .select_related(None)
         .select_related("owner", "banker")
         .filter(pk=application_id)

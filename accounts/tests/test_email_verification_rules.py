@@ -71,7 +71,9 @@ def test_submit_page_keeps_the_draft_and_the_refusal_offers_to_send_the_link_aga
     assert "Saved as a draft but not sent: Confirm your email address first" in response.content.decode()
     draft = LoanApplication.objects.get()
     assert draft.status == Status.DRAFT
-    refused = client.post(reverse("loans:action", args=[draft.pk, "submit"]), {"submit-banker": banker_x.pk})
+    refused = client.post(
+        reverse("loans:action", args=[draft.pk, "submit"]), {"submit-bankers": [banker_x.pk]}
+    )
     assert refused.status_code == 403
     page = refused.content.decode()
     assert "Confirm your email address first" in page

@@ -293,8 +293,9 @@ def test_detail_query_count(owner_a: Any, banker_x: Any, django_assert_num_queri
     client = client_for(banker_x)
     # session, user, application with parties, the banker's track, its offers, mark its
     # notifications read, events with actors and tracks, unread count, and the documents
-    # section (documents.selectors): its documents and requests
-    with django_assert_num_queries(10):
+    # section (documents.selectors): its documents and requests, and whether this banker
+    # is on the application (loans.permissions, for the request form)
+    with django_assert_num_queries(11):
         response = client.get(reverse("loans:detail", args=[application.pk]))
     assert len(response.context["events"]) == 6
 
