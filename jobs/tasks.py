@@ -13,8 +13,10 @@ from django.utils import timezone
 from procrastinate.contrib.django import app
 
 from chat.services import tickets_delete_expired
+from documents import reminders as document_reminders
 from idempotency.services import idempotent_requests_delete_before
 from loans import reminders as loan_reminders
+from loans.services import offer_expire, offers_due
 
 from .reminders import Reminder, reminders_send
 from .services import jobs_retry_stalled
@@ -28,10 +30,22 @@ FINISHED_JOBS_KEPT_HOURS = 72
 REMINDERS = [
     Reminder("reminder.info_request", loan_reminders.info_requests_unanswered),
     Reminder("reminder.review_overdue", loan_reminders.submissions_not_reviewed),
-    # Once the offers and documents issues land:
-    # Reminder("reminder.offer_expiring", offer_reminders.offers_expiring_within_48_hours),
-    # Reminder("reminder.document_overdue", document_reminders.requests_past_due),
+    Reminder("reminder.offer_expiring", loan_reminders.offers_expiring),
+    Reminder("reminder.document_overdue", document_reminders.requests_past_due),
 ]
+
+
+def expire_offers_due() -> int:
+    """Every open offer past its expiry becomes expired, both parties told; each
+    in its own transaction, so one refusal (accepted meanwhile) stops nothing."""
+    return sum(1 for offer_id in offers_due() if offer_expire(offer_id=offer_id))
+
+
+@app.periodic(cron="*/5 * * * *")
+@app.task(name="jobs.expire_offers", queue=QUEUE)
+async def expire_offers(timestamp: int) -> None:
+    """Offers are shown expired as soon as they are (read time); this records it and tells people."""
+    await sync_to_async(expire_offers_due)()
 
 
 @app.periodic(cron=settings.B2BBANK_STALLED_SWEEP_CRON)

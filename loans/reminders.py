@@ -1,6 +1,7 @@
 """What is overdue in the loan pipeline, for the reminder sweep (jobs.reminders):
-an info request the owner has not answered for 3 days, and a submission the
-banker has not started reviewing within 2 business days."""
+an info request the owner has not answered for 3 days, a submission the banker
+has not started reviewing within 2 business days, and an open offer that
+expires within 48 hours."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from django.urls import reverse
 
 from jobs.reminders import Due
 
-from .models import ApplicationEvent, LoanApplication, Status
+from .models import ApplicationEvent, LoanApplication, Offer, OfferStatus, Status
 
 INFO_REQUEST_UNANSWERED = timedelta(days=3)
 REVIEW_WITHIN_BUSINESS_DAYS = 2
+OFFER_EXPIRING_WITHIN = timedelta(hours=48)
 
 
 def business_days_before(moment: datetime, days: int) -> datetime:
@@ -67,5 +69,26 @@ def submissions_not_reviewed(now: datetime) -> Iterator[Due]:
             recipient=application.banker,
             title=f"{application.reference} is waiting for your review",
             body=f"{application.reference} was submitted to you 2 business days ago and is not in review yet.",
+            link=reverse("loans:detail", args=[application.pk]),
+        )
+
+
+def offers_expiring(now: datetime) -> Iterator[Due]:
+    """Open offers that expire within 48 hours: the owner hears once per offer,
+    while there is still time to compare and accept."""
+    offers = Offer.objects.filter(
+        status=OfferStatus.OPEN, expires_at__gt=now, expires_at__lte=now + OFFER_EXPIRING_WITHIN
+    ).select_related("track__application__owner", "track__banker")
+    for offer in offers:
+        application = offer.track.application
+        banker = offer.track.banker.get_full_name() or "Your banker"
+        yield Due(
+            subject_id=offer.pk,
+            recipient=application.owner,
+            title=f"An offer on {application.reference} expires soon",
+            body=(
+                f"{banker}'s offer on {application.reference} expires on "
+                f"{offer.expires_at:%b %d, %Y at %H:%M} UTC. Compare and accept it before then."
+            ),
             link=reverse("loans:detail", args=[application.pk]),
         )

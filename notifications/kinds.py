@@ -36,6 +36,10 @@ KINDS = (
     Kind("document.new", "A document is uploaded to an application", (BANKER,)),
     Kind("document.reviewed", "My banker accepts or rejects a document", (OWNER,)),
     Kind("banker.verification", "Staff verify or reject my banker profile", (BANKER,)),
+    Kind("reminder.offer_expiring", "Reminder: an offer expires within 48 hours", (OWNER,)),
+    Kind(
+        "reminder.document_overdue", "Reminder: a document my banker asked for is past its due date", (OWNER,)
+    ),
     Kind("reminder.info_request", "Reminder: a question has waited 3 days for my answer", (OWNER,)),
     Kind(
         "reminder.review_overdue", "Reminder: a submission has waited 2 business days for review", (BANKER,)

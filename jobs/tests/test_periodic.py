@@ -32,6 +32,7 @@ def test_the_schedule_declares_every_periodic_job() -> None:
         "jobs.send_reminders": "*/15 * * * *",
         "jobs.cleanup": "17 * * * *",
         "jobs.delete_finished": "43 3 * * *",
+        "jobs.expire_offers": "*/5 * * * *",
     }
 
 
@@ -74,3 +75,30 @@ def test_the_reminder_job_notifies_once_however_often_it_runs(owner_a: Any, bank
     assert reminder.recipient_id == banker_x.pk
     # Its email job was deferred by a job, inside that job's transaction.
     assert [job.args for job in jobs("notifications.send_email")][-1] == {"notification_id": reminder.pk}
+
+
+@pytest.mark.django_db
+def test_the_expiry_job_expires_due_offers_once_and_tells_both_parties(owner_a: Any, banker_x: Any) -> None:
+    from decimal import Decimal
+
+    from loans.models import Offer, OfferStatus
+
+    draft = DraftFactory(owner=owner_a)
+    services.application_submit(actor=owner_a, application_id=draft.pk, banker_id=banker_x.pk)
+    services.application_start_review(actor=banker_x, application_id=draft.pk)
+    services.application_approve(
+        actor=banker_x,
+        application_id=draft.pk,
+        approved_amount=Decimal("100000.00"),
+        interest_rate=Decimal("7.5"),
+        term_months=36,
+    )
+    offer = Offer.objects.get()
+    assert tasks.expire_offers_due() == 0  # not due yet
+    Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert tasks.expire_offers_due() == 1
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.EXPIRED
+    told = set(Notification.objects.filter(kind="application.expired").values_list("recipient_id", flat=True))
+    assert told == {owner_a.pk, banker_x.pk}
+    assert tasks.expire_offers_due() == 0  # and never again

@@ -115,3 +115,61 @@ def test_business_days_skip_the_weekend() -> None:
     assert business_days_before(sunday_10, 2) == datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
     wednesday_10 = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
     assert business_days_before(wednesday_10, 2) == monday_10
+
+
+def _offered(owner: Any, banker: Any, expires_at: datetime) -> Any:
+    from decimal import Decimal
+
+    from loans.models import Offer
+
+    draft = DraftFactory(owner=owner)
+    services.application_submit(actor=owner, application_id=draft.pk, banker_id=banker.pk)
+    services.application_start_review(actor=banker, application_id=draft.pk)
+    services.application_approve(
+        actor=banker,
+        application_id=draft.pk,
+        approved_amount=Decimal("100000.00"),
+        interest_rate=Decimal("7.5"),
+        term_months=36,
+    )
+    offer = Offer.objects.get(track__application=draft)
+    Offer.objects.filter(pk=offer.pk).update(expires_at=expires_at)
+    return offer
+
+
+def test_an_offer_expiring_within_48_hours_reminds_the_owner_once(owner_a: Any, banker_x: Any) -> None:
+    now = timezone.now()
+    _offered(owner_a, banker_x, expires_at=now + timedelta(hours=60))
+    assert reminders_send(reminders=REMINDERS, now=now) == 0  # not yet within 48 hours
+    assert reminders_send(reminders=REMINDERS, now=now + timedelta(hours=13)) == 1
+    (reminder,) = _reminders(owner_a)
+    assert reminder.kind == "reminder.offer_expiring"
+    assert "expires on" in reminder.body
+    assert reminders_send(reminders=REMINDERS, now=now + timedelta(hours=30)) == 0
+    assert len(_reminders(owner_a)) == 1
+    assert _reminders(banker_x) == []
+
+
+def test_an_expired_offer_reminds_nobody(owner_a: Any, banker_x: Any) -> None:
+    now = timezone.now()
+    _offered(owner_a, banker_x, expires_at=now - timedelta(hours=1))
+    assert reminders_send(reminders=REMINDERS, now=now) == 0
+
+
+def test_a_document_request_past_its_due_date_reminds_the_owner_once(owner_a: Any, banker_x: Any) -> None:
+    from documents.tests.factories import DocumentRequestFactory
+    from loans.tests.factories import ApplicationFactory
+
+    application = ApplicationFactory(owner=owner_a, banker=banker_x)
+    today = timezone.localdate()
+    request = DocumentRequestFactory(application=application, due_date=today + timedelta(days=2))
+    assert reminders_send(reminders=REMINDERS, now=timezone.now()) == 0
+    later = timezone.now() + timedelta(days=3)
+    assert reminders_send(reminders=REMINDERS, now=later) == 1
+    (reminder,) = _reminders(owner_a)
+    assert (reminder.kind, ReminderSent.objects.get(kind=reminder.kind).subject_id) == (
+        "reminder.document_overdue",
+        request.pk,
+    )
+    assert reminders_send(reminders=REMINDERS, now=later + timedelta(days=5)) == 0
+    assert len(_reminders(owner_a)) == 1

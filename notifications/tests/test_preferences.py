@@ -31,6 +31,8 @@ OWNER_KINDS = {
     "application.released",
     "document_request.new",
     "document.reviewed",
+    "reminder.offer_expiring",
+    "reminder.document_overdue",
     "reminder.info_request",
 }
 BANKER_KINDS = {
