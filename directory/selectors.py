@@ -1,30 +1,43 @@
-"""Reads for the banker directory: search over listed bankers and one public profile.
+"""Reads for the banker directory: search over the listing table and one public profile.
 
-Listed = verified with an active account (accounts.selectors.verified_bankers). Every
-query here is bounded: counting and relevance ranking stop at SEARCH_CAP matches, so a
-search costs about the same whether a term matches 50 bankers or 50,000
-(docs/performance.md, "Directory search")."""
+Search reads only `directory.models.Listing` (one narrow row per listed banker,
+kept in step by triggers), in one statement per page with its capped count.
+
+Relevance ("Best match"), when there is search text and no other ordering:
+
+1. the tier: 3 when every word of the query is in the banker's name or
+   institution, 2 when they are all in those plus the job title, city and
+   region, 1 when the bio is needed too (the field weights of the old weighted
+   vector, A > B > C, as whole tiers);
+2. then the newest listing first, then the highest banker id (the tie-break).
+
+Each tier has its own expression index, and within a tier the order is the
+`listing_newest` index's, so the first `n` of a tier are a bounded read (an
+index walk or a small bitmap, as the planner finds cheaper). Page 1 ends at `n`
+= page size: the top `n` of all matches are among the top `n` of each tier, so
+the page is the top of every match, exactly, however many match (the test
+compares it with a brute-force ranking). Counting stops at SEARCH_CAP + 1.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, OuterRef
 
-from accounts.models import SEARCH_CONFIG, BankerProfile
-from accounts.selectors import verified_bankers
+from accounts.models import BankerProfile
 from b2bbank.domain_errors import NotFound
 
 from .filters import Ordering, SearchParams
+from .models import SEARCH_CONFIG, TEXT_ALL, TEXT_NAME, TEXT_TITLE, Listing
 
-# Matches counted and ranked per search. Past it the answer says "more than 500"
-# and the searcher narrows down; no one pages through hundreds of bankers.
+# Matches counted per search. Past it the answer says "more than 500" and the
+# searcher narrows down; no one pages through hundreds of bankers.
 SEARCH_CAP = 500
 
+# What a result row holds; `user_id` is the banker's id (the listing's key).
 LIST_FIELDS = (
     "user_id",
     "display_name",
@@ -39,12 +52,22 @@ LIST_FIELDS = (
     "availability",
     "accepting_new_clients",
 )
+_COLUMNS = ", ".join("banker_id AS user_id" if name == "user_id" else name for name in LIST_FIELDS)
+_TABLE = Listing._meta.db_table
+_QUERY = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
 
 _ORDER_BY = {
-    Ordering.NEWEST: ("-created_at", "-user_id"),
-    Ordering.MIN_AMOUNT: ("min_loan_amount", "user_id"),
-    Ordering.MIN_AMOUNT_DESC: ("-min_loan_amount", "-user_id"),
+    Ordering.NEWEST: "listed_since DESC, banker_id DESC",
+    Ordering.MIN_AMOUNT: "min_loan_amount, banker_id",
+    Ordering.MIN_AMOUNT_DESC: "min_loan_amount DESC, banker_id DESC",
 }
+# Relevance tiers, best first: (tier, the fields that must hold every word, the
+# next narrower group, whose matches belong to a better tier).
+_TIERS: tuple[tuple[int, tuple[str, ...], tuple[str, ...] | None], ...] = (
+    (3, TEXT_NAME, None),
+    (2, TEXT_TITLE, TEXT_NAME),
+    (1, TEXT_ALL, TEXT_TITLE),
+)
 
 
 @dataclass(frozen=True)
@@ -71,101 +94,123 @@ class BankerPage:
         return max(1, -(-self.count // self.page_size))
 
 
-def _text_query(q: str) -> SearchQuery:
-    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+def _vector(fields: tuple[str, ...]) -> str:
+    """The SQL of a field group's vector, as its expression index has it."""
+    return fields[0] if len(fields) == 1 else "(" + " || ".join(fields) + ")"
 
 
-def banker_matches(*, params: SearchParams) -> QuerySet[BankerProfile]:
-    """Listed bankers matching every filter in `params`, unordered."""
-    bankers = verified_bankers()
+def _text_match(fields: tuple[str, ...]) -> str:
+    return f"{_vector(fields)} @@ {_QUERY}"
+
+
+# Each filter: its clause, and how many times it takes the parameter's value.
+_FILTERS: tuple[tuple[str, str, int], ...] = (
+    ("product", "products @> ARRAY[%s]::varchar[]", 1),
+    ("industry", "industries @> ARRAY[%s]::varchar[]", 1),
+    ("amount", "min_loan_amount <= %s AND (max_loan_amount IS NULL OR max_loan_amount >= %s)", 2),
+    ("region", "region_key = upper(%s)", 1),
+    ("availability", "availability = %s", 1),
+    ("accepting", "accepting_new_clients = %s", 1),
+)
+
+
+def _filters(params: SearchParams) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses of every filter but the text, and their parameters."""
+    clauses: list[str] = []
+    args: list[Any] = []
+    for name, clause, uses in _FILTERS:
+        value = getattr(params, name)
+        if value is None or value == "":
+            continue
+        clauses.append(clause)
+        args += [value] * uses
+    return clauses, args
+
+
+def _matches(params: SearchParams) -> tuple[list[str], list[Any]]:
+    """Every clause a match must meet, text included, and their parameters."""
+    clauses, args = _filters(params)
     if params.q:
-        bankers = bankers.filter(search_document=_text_query(params.q))
-    if params.product:
-        bankers = bankers.filter(products__contains=[params.product])
-    if params.industry:
-        bankers = bankers.filter(industries__contains=[params.industry])
-    if params.amount is not None:
-        bankers = bankers.filter(_lends(params.amount))
-    if params.region:
-        bankers = bankers.filter(region__iexact=params.region)
-    if params.availability:
-        bankers = bankers.filter(availability=params.availability)
-    if params.accepting is not None:
-        bankers = bankers.filter(accepting_new_clients=params.accepting)
-    return bankers.order_by()
+        return [_text_match(TEXT_ALL), *clauses], [params.q, *args]
+    return clauses, args
 
 
-def _lends(amount: Decimal) -> Q:
-    """The banker's minimum is at or below the amount and the maximum, when set, at or above it."""
-    return Q(min_loan_amount__lte=amount) & (Q(max_loan_amount__isnull=True) | Q(max_loan_amount__gte=amount))
+def _where(clauses: list[str]) -> str:
+    return f"WHERE {' AND '.join(clauses)}" if clauses else ""
 
 
-def _window(params: SearchParams) -> tuple[QuerySet[Any, Any], tuple[str, ...]]:
-    """The first SEARCH_CAP + 1 matches with their sort keys, and the ORDER BY that
-    pages them: in the requested order, or for relevance the first the text index
-    returns, ranked. Ranking every match of a common word (20,000 for "equipment")
-    cost more than the rest of a search, so relevance ranks this window only."""
-    matches = banker_matches(params=params)
-    ordering = params.effective_ordering
-    if ordering == Ordering.RELEVANCE:
-        ranked = matches.annotate(rank=SearchRank(F("search_document"), _text_query(params.q)))
-        keys: tuple[str, ...] = ("-rank", "-created_at", "-user_id")
-        return ranked.values("user_id", "rank", "created_at")[: SEARCH_CAP + 1], keys
-    keys = _ORDER_BY[ordering]
-    sort_fields = [key.lstrip("-") for key in keys if key.lstrip("-") != "user_id"]
-    return matches.order_by(*keys).values("user_id", *sort_fields)[: SEARCH_CAP + 1], keys
+def _count_sql(params: SearchParams) -> tuple[str, list[Any]]:
+    """Matches, counted up to SEARCH_CAP + 1 (any order: it stops early)."""
+    clauses, args = _matches(params)
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {_TABLE} {_where(clauses)} LIMIT {SEARCH_CAP + 1}) AS c"  # noqa: S608
+    return sql, args
 
 
-def _column(name: str) -> str:
-    column = getattr(BankerProfile._meta.get_field(name), "column", None)
-    if not isinstance(column, str):
-        raise TypeError(f"BankerProfile.{name} is not a concrete column")
-    return connection.ops.quote_name(column)
+def _ranked_sql(params: SearchParams, end: int) -> tuple[str, list[Any]]:
+    """The first `end` matches of each relevance tier, with the tier and the tie-break key."""
+    clauses, args = _filters(params)
+    branches: list[str] = []
+    branch_args: list[Any] = []
+    for tier, fields, narrower in _TIERS:
+        text = [_text_match(fields)]
+        text_args = [params.q]
+        if narrower is not None:
+            text.append(f"NOT {_text_match(narrower)}")
+            text_args.append(params.q)
+        branches.append(
+            f"(SELECT {_COLUMNS}, listed_since, banker_id, {tier} AS tier FROM {_TABLE} "  # noqa: S608
+            f"{_where(text + clauses)} ORDER BY listed_since DESC, banker_id DESC LIMIT %s)"
+        )
+        branch_args += [*text_args, *args, end]
+    return " UNION ALL ".join(branches), branch_args
 
 
 def _page_sql(params: SearchParams) -> tuple[str, list[Any]]:
-    """One statement for a page and its capped count. The window of matches is
-    computed once (a MATERIALIZED CTE), counted, sorted and sliced; only the
-    page's rows are then read in full. Before, the count and the page each ran
-    the match, which was most of a search."""
-    window, keys = _window(params)
-    window_sql, window_params = window.query.sql_with_params()
-    table = connection.ops.quote_name(BankerProfile._meta.db_table)
-    order_by = ", ".join(f"{key.lstrip('-')}{' DESC' if key.startswith('-') else ''}" for key in keys)
-    columns = ", ".join(f"b.{_column(name)} AS {name}" for name in LIST_FIELDS)
+    """One statement for a page and its capped count. Every fragment is fixed
+    text or a column name; user input travels in the parameters only."""
     start = (params.page - 1) * params.page_size
     size = min(params.page_size, SEARCH_CAP - start)
-    # Every fragment is Django's own compilation, a model's column name or a fixed
-    # sort key; user input travels in the parameters only.
+    count_sql, count_args = _count_sql(params)
+    if params.effective_ordering == Ordering.RELEVANCE:
+        ranked_sql, ranked_args = _ranked_sql(params, start + size)
+        sql = (
+            f"SELECT ranked.*, ({count_sql}) AS matched FROM ({ranked_sql}) AS ranked "  # noqa: S608
+            "ORDER BY tier DESC, listed_since DESC, banker_id DESC LIMIT %s OFFSET %s"
+        )
+        return sql, [*count_args, *ranked_args, size, start]
+    clauses, args = _matches(params)
     sql = (
-        f"WITH hits AS MATERIALIZED ({window_sql}), "  # noqa: S608
-        f"page AS (SELECT *, row_number() OVER (ORDER BY {order_by}) AS position "
-        "FROM hits ORDER BY position LIMIT %s OFFSET %s) "
-        f"SELECT {columns}, (SELECT count(*) FROM hits) AS matched "
-        f"FROM page JOIN {table} b ON b.{_column('user_id')} = page.user_id "
-        "ORDER BY page.position"
+        f"SELECT {_COLUMNS}, ({count_sql}) AS matched FROM {_TABLE} {_where(clauses)} "  # noqa: S608
+        f"ORDER BY {_ORDER_BY[params.effective_ordering]} LIMIT %s OFFSET %s"
     )
-    return sql, [*window_params, size, start]
+    return sql, [*count_args, *args, size, start]
+
+
+_EXTRA_KEYS = ("matched", "tier", "listed_since", "banker_id")
+
+
+def _fetch_page(params: SearchParams) -> list[dict[str, Any]]:
+    sql, sql_params = _page_sql(params)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, sql_params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
 def banker_search_page(*, params: SearchParams) -> BankerPage:
     """One page of search results as plain rows (LIST_FIELDS) in a single query,
     whatever the page size. A page past the results is NotFound."""
     rows: list[dict[str, Any]] = []
-    count = 0
     if (params.page - 1) * params.page_size < SEARCH_CAP:
-        sql, sql_params = _page_sql(params)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, sql_params)
-            names = [column.name for column in cursor.description]
-            rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        rows = _fetch_page(params)
     if not rows:
         if params.page > 1:
             raise NotFound("That page does not exist; there are fewer results.")
         return BankerPage(rows=[], count=0, count_capped=False, page=1, page_size=params.page_size)
     count = rows[0]["matched"]
     for row in rows:
-        del row["matched"]
+        for key in _EXTRA_KEYS:
+            row.pop(key, None)
     return BankerPage(
         rows=rows,
         count=min(count, SEARCH_CAP),
@@ -177,8 +222,12 @@ def banker_search_page(*, params: SearchParams) -> BankerPage:
 
 def banker_public_profile(*, banker_id: int) -> BankerProfile:
     """A listed banker's profile with the user loaded; NotFound for anyone else
-    (pending, rejected, deactivated, or not a banker at all)."""
-    profile = verified_bankers().select_related("user").filter(user_id=banker_id).first()
+    (pending, rejected, deactivated, or not a banker at all). Listed means in
+    the directory's listing table."""
+    listed = Listing.objects.filter(banker_id=OuterRef("user_id"))
+    profile = (
+        BankerProfile.objects.select_related("user").filter(Exists(listed), user_id=banker_id).first()
+    )
     if profile is None:
         raise NotFound("No such banker in the directory.")
     return profile

@@ -1,0 +1,87 @@
+"""The directory's own table: one narrow row per listed banker.
+
+`Listing` holds exactly what a search filters, sorts and shows, and nothing else
+(no bio text, no contact details): a search reads only it. PostgreSQL keeps it in
+step with the accounts tables by triggers (migration 0001),
+in the same transaction as the change, whatever made it: services, Django admin,
+a bulk `update()`, or plain SQL. A banker has a row exactly while they are listed:
+verified, with an active account. Nothing in Python writes this table.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import F, Func
+
+from accounts.choices import Availability, Industry, Product
+from accounts.money import money_field
+
+# Text search configuration of every vector and query in the directory.
+SEARCH_CONFIG = "english"
+
+# The three text fields, from the most telling to the least. A search ranks a
+# banker by the narrowest field group that holds every word of the query
+# (`selectors`, "Relevance"): name and institution, then with title and place,
+# then with the bio.
+TEXT_NAME = ("text_name",)
+TEXT_TITLE = ("text_name", "text_title")
+TEXT_ALL = ("text_name", "text_title", "text_bio")
+
+
+def text_group(fields: tuple[str, ...]) -> Func | F:
+    """`text_name || text_title || ...`: the vector of a field group, as the
+    expression indexes below and the search queries both write it."""
+    if len(fields) == 1:
+        return F(fields[0])
+    return Func(
+        *(F(name) for name in fields),
+        # In the order a migration writes them, so the model and its migration compare equal.
+        arg_joiner=" || ",
+        template="(%(expressions)s)",
+    )
+
+
+class Listing(models.Model):
+    """A listed banker as the directory searches and shows them. Written only by
+    the database triggers of migration 0001; read by `directory.selectors`."""
+
+    banker_id = models.BigIntegerField(primary_key=True)  # the banker's user id
+    display_name = models.CharField(max_length=301)
+    institution = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=120)
+    city = models.CharField(max_length=100)
+    region = models.CharField(max_length=100)
+    # upper(region): the region filter matches case-insensitively with a plain B-tree.
+    region_key = models.CharField(max_length=100)
+    products = ArrayField(models.CharField(max_length=32, choices=Product.choices))
+    industries = ArrayField(models.CharField(max_length=32, choices=Industry.choices))
+    min_loan_amount = money_field()
+    max_loan_amount = money_field(null=True)
+    availability = models.CharField(max_length=16, choices=Availability.choices)
+    accepting_new_clients = models.BooleanField()
+    # The profile's creation time: "newest first" and relevance's tie-break.
+    listed_since = models.DateTimeField()
+    # One vector per field group, so each relevance tier has its own index.
+    text_name = SearchVectorField()  # name, institution
+    text_title = SearchVectorField()  # job title, city, region
+    text_bio = SearchVectorField()
+
+    class Meta:
+        # Each chosen from EXPLAIN (ANALYZE, BUFFERS) of the benchmark's queries
+        # (docs/performance.md, "Directory search"; plans in docs/plans/).
+        indexes = [
+            GinIndex(text_group(TEXT_NAME), name="listing_text_name"),
+            GinIndex(text_group(TEXT_TITLE), name="listing_text_title"),
+            GinIndex(text_group(TEXT_ALL), name="listing_text_all"),
+            GinIndex(fields=["products"], name="listing_products"),
+            GinIndex(fields=["industries"], name="listing_industries"),
+            models.Index(fields=["region_key", "availability"], name="listing_region_avail"),
+            models.Index(fields=["listed_since", "banker_id"], name="listing_newest"),
+            models.Index(fields=["min_loan_amount", "banker_id"], name="listing_min_amount"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.institution})"
