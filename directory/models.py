@@ -10,7 +10,7 @@ verified, with an active account. Nothing in Python writes this table.
 
 from __future__ import annotations
 
-from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.fields import ArrayField, DecimalRangeField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
@@ -54,14 +54,20 @@ class Listing(models.Model):
     job_title = models.CharField(max_length=120)
     city = models.CharField(max_length=100)
     region = models.CharField(max_length=100)
-    # upper(region): the region filter matches case-insensitively with a plain B-tree.
-    region_key = models.CharField(max_length=100)
     products = ArrayField(models.CharField(max_length=32, choices=Product.choices))
     industries = ArrayField(models.CharField(max_length=32, choices=Industry.choices))
     min_loan_amount = money_field()
     max_loan_amount = money_field(null=True)
+    # [min, max] (max open when unset): the amount filter is one containment test,
+    # with no index, so the planner checks it on the rows an index found instead
+    # of intersecting half the table's entries from a B-tree on the minimum.
+    lends = DecimalRangeField()
     availability = models.CharField(max_length=16, choices=Availability.choices)
     accepting_new_clients = models.BooleanField()
+    # Every equality filter as one tag, so one GIN index intersects any combination:
+    # "p:<product>", "i:<industry>", "r:<REGION>" (upper case: the filter ignores
+    # case), "a:<availability>", "c:true|false" (accepting new clients).
+    tags = ArrayField(models.CharField(max_length=120))
     # The profile's creation time: "newest first" and relevance's tie-break.
     listed_since = models.DateTimeField()
     # One vector per field group, so each relevance tier has its own index.
@@ -73,12 +79,12 @@ class Listing(models.Model):
         # Each chosen from EXPLAIN (ANALYZE, BUFFERS) of the benchmark's queries
         # (docs/performance.md, "Directory search"; plans in docs/plans/).
         indexes = [
-            GinIndex(text_group(TEXT_NAME), name="listing_text_name"),
-            GinIndex(text_group(TEXT_TITLE), name="listing_text_title"),
-            GinIndex(text_group(TEXT_ALL), name="listing_text_all"),
-            GinIndex(fields=["products"], name="listing_products"),
-            GinIndex(fields=["industries"], name="listing_industries"),
-            models.Index(fields=["region_key", "availability"], name="listing_region_avail"),
+            # One GIN index per relevance tier's field group, with the tags as a
+            # second column: one index scan intersects the text and the filters.
+            GinIndex(F("text_name"), F("tags"), name="listing_text_name"),
+            GinIndex(text_group(TEXT_TITLE), F("tags"), name="listing_text_title"),
+            GinIndex(text_group(TEXT_ALL), F("tags"), name="listing_text_all"),
+            GinIndex(fields=["tags"], name="listing_tags"),
             models.Index(fields=["listed_since", "banker_id"], name="listing_newest"),
             models.Index(fields=["min_loan_amount", "banker_id"], name="listing_min_amount"),
         ]

@@ -7,20 +7,22 @@ Relevance ("Best match"), when there is search text and no other ordering:
 
 1. the tier: 3 when every word of the query is in the banker's name or
    institution, 2 when they are all in those plus the job title, city and
-   region, 1 when the bio is needed too (the field weights of the old weighted
-   vector, A > B > C, as whole tiers);
+   region, 1 when the bio is needed too (the old weighted vector's A > B > C,
+   as whole tiers, precomputed as one vector per field group);
 2. then the newest listing first, then the highest banker id (the tie-break).
 
-Each tier has its own expression index, and within a tier the order is the
-`listing_newest` index's, so the first `n` of a tier are a bounded read (an
-index walk or a small bitmap, as the planner finds cheaper). Page 1 ends at `n`
-= page size: the top `n` of all matches are among the top `n` of each tier, so
-the page is the top of every match, exactly, however many match (the test
-compares it with a brute-force ranking). Counting stops at SEARCH_CAP + 1.
+Each tier's field group has its own GIN index (with the filter tags), and
+within a tier the order is the `listing_newest` index's, so the first `n` of a
+tier are a bounded read: a walk down that index or a small bitmap, as the
+planner finds cheaper. The first `n` of every match are among the first `n` of
+each tier (`_ranked_sql` says why), so page 1 is the true top of all matches,
+however many match; a test compares it with a brute-force ranking. Counting
+stops at SEARCH_CAP + 1.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,18 +58,15 @@ _COLUMNS = ", ".join("banker_id AS user_id" if name == "user_id" else name for n
 _TABLE = Listing._meta.db_table
 _QUERY = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
 
+_NEWEST = "listed_since DESC, banker_id DESC"
+_NEWEST_FROM_MATCHES = "(listed_since, banker_id) DESC"
 _ORDER_BY = {
-    Ordering.NEWEST: "listed_since DESC, banker_id DESC",
+    Ordering.NEWEST: _NEWEST,
     Ordering.MIN_AMOUNT: "min_loan_amount, banker_id",
     Ordering.MIN_AMOUNT_DESC: "min_loan_amount DESC, banker_id DESC",
 }
-# Relevance tiers, best first: (tier, the fields that must hold every word, the
-# next narrower group, whose matches belong to a better tier).
-_TIERS: tuple[tuple[int, tuple[str, ...], tuple[str, ...] | None], ...] = (
-    (3, TEXT_NAME, None),
-    (2, TEXT_TITLE, TEXT_NAME),
-    (1, TEXT_ALL, TEXT_TITLE),
-)
+# Relevance tiers, best first: each tier, and the fields that must hold every word.
+_TIERS: tuple[tuple[int, tuple[str, ...]], ...] = ((3, TEXT_NAME), (2, TEXT_TITLE), (1, TEXT_ALL))
 
 
 @dataclass(frozen=True)
@@ -103,27 +102,34 @@ def _text_match(fields: tuple[str, ...]) -> str:
     return f"{_vector(fields)} @@ {_QUERY}"
 
 
-# Each filter: its clause, and how many times it takes the parameter's value.
-_FILTERS: tuple[tuple[str, str, int], ...] = (
-    ("product", "products @> ARRAY[%s]::varchar[]", 1),
-    ("industry", "industries @> ARRAY[%s]::varchar[]", 1),
-    ("amount", "min_loan_amount <= %s AND (max_loan_amount IS NULL OR max_loan_amount >= %s)", 2),
-    ("region", "region_key = upper(%s)", 1),
-    ("availability", "availability = %s", 1),
-    ("accepting", "accepting_new_clients = %s", 1),
+# Equality filters, as the tag each one requires (models.Listing.tags): the SQL
+# of the array element, and the parameter's value as the element takes it.
+_TAGS: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
+    ("product", "%s", lambda value: f"p:{value}"),
+    ("industry", "%s", lambda value: f"i:{value}"),
+    # PostgreSQL's upper(), as the trigger wrote the tag: Python's differs on some letters.
+    ("region", "'r:' || upper(%s)", lambda value: value),
+    ("availability", "%s", lambda value: f"a:{value}"),
+    ("accepting", "%s", lambda value: f"c:{'true' if value else 'false'}"),
 )
+_AMOUNT = "lends @> %s::numeric"
 
 
 def _filters(params: SearchParams) -> tuple[list[str], list[Any]]:
-    """The WHERE clauses of every filter but the text, and their parameters."""
-    clauses: list[str] = []
+    """The WHERE clauses of every filter but the text, and their parameters:
+    one containment test for all the equality filters, and the amount."""
+    elements: list[str] = []
     args: list[Any] = []
-    for name, clause, uses in _FILTERS:
+    for name, element, value_of in _TAGS:
         value = getattr(params, name)
         if value is None or value == "":
             continue
-        clauses.append(clause)
-        args += [value] * uses
+        elements.append(element)
+        args.append(value_of(value))
+    clauses = [f"tags @> ARRAY[{', '.join(elements)}]::varchar[]"] if elements else []
+    if params.amount is not None:
+        clauses.append(_AMOUNT)
+        args.append(params.amount)
     return clauses, args
 
 
@@ -147,22 +153,38 @@ def _count_sql(params: SearchParams) -> tuple[str, list[Any]]:
 
 
 def _ranked_sql(params: SearchParams, end: int) -> tuple[str, list[Any]]:
-    """The first `end` matches of each relevance tier, with the tier and the tie-break key."""
+    """Candidates for the first `end` results by relevance: for each tier, the
+    `end` newest bankers whose tier's fields hold every word (so the better
+    tiers' bankers too), each banker once, at the best tier found for them.
+
+    Why this holds the true first `end`: a banker among them at tier t has fewer
+    than `end` bankers ranked above them, and every banker of t's field group
+    newer than them ranks above them, so they are among that group's `end`
+    newest, and found at tier t. A banker found only at a lower tier than their
+    own ranks below all of the true first `end` (all of whom are found at their
+    own tier), so it cannot push one out. Without the tiers' exclusions each
+    branch's row estimate is the index's, and the planner picks the right plan."""
     clauses, args = _filters(params)
     branches: list[str] = []
     branch_args: list[Any] = []
-    for tier, fields, narrower in _TIERS:
-        text = [_text_match(fields)]
-        text_args = [params.q]
-        if narrower is not None:
-            text.append(f"NOT {_text_match(narrower)}")
-            text_args.append(params.q)
+    several_words = len(params.q.split()) > 1
+    for tier, fields in _TIERS:
+        order = _NEWEST
+        if several_words and fields != TEXT_ALL:
+            # The planner estimates several words' matches as if the words were
+            # independent; in a short field group they rarely are ("sba" is in
+            # titles, "loans" never), and on an overestimate it walked the whole
+            # newest index for a tier with no match (0.3 s). The same order as
+            # one row value cannot come from that index: the text index it is.
+            order = _NEWEST_FROM_MATCHES
         branches.append(
             f"(SELECT {_COLUMNS}, listed_since, banker_id, {tier} AS tier FROM {_TABLE} "  # noqa: S608
-            f"{_where(text + clauses)} ORDER BY listed_since DESC, banker_id DESC LIMIT %s)"
+            f"{_where([_text_match(fields), *clauses])} ORDER BY {order} LIMIT %s)"
         )
-        branch_args += [*text_args, *args, end]
-    return " UNION ALL ".join(branches), branch_args
+        branch_args += [params.q, *args, end]
+    found = " UNION ALL ".join(branches)
+    sql = f"SELECT DISTINCT ON (banker_id) * FROM ({found}) AS found ORDER BY banker_id, tier DESC"  # noqa: S608
+    return sql, branch_args
 
 
 def _page_sql(params: SearchParams) -> tuple[str, list[Any]]:
@@ -225,9 +247,7 @@ def banker_public_profile(*, banker_id: int) -> BankerProfile:
     (pending, rejected, deactivated, or not a banker at all). Listed means in
     the directory's listing table."""
     listed = Listing.objects.filter(banker_id=OuterRef("user_id"))
-    profile = (
-        BankerProfile.objects.select_related("user").filter(Exists(listed), user_id=banker_id).first()
-    )
+    profile = BankerProfile.objects.select_related("user").filter(Exists(listed), user_id=banker_id).first()
     if profile is None:
         raise NotFound("No such banker in the directory.")
     return profile

@@ -25,8 +25,12 @@ from django.db import migrations, models
 LISTED_ROWS = """
 SELECT b.user_id,
        btrim(u.first_name || ' ' || u.last_name),
-       b.institution, b.job_title, b.city, b.region, upper(b.region),
-       b.products, b.industries, b.min_loan_amount, b.max_loan_amount,
+       b.institution, b.job_title, b.city, b.region,
+       b.products, b.industries,
+       ARRAY['r:' || upper(b.region), 'a:' || b.availability, 'c:' || b.accepting_new_clients::text]::varchar[]
+           || ARRAY(SELECT 'p:' || p FROM unnest(b.products) AS p)::varchar[]
+           || ARRAY(SELECT 'i:' || i FROM unnest(b.industries) AS i)::varchar[], b.min_loan_amount, b.max_loan_amount,
+       numrange(b.min_loan_amount, b.max_loan_amount, '[]'),
        b.availability, b.accepting_new_clients, b.created_at,
        to_tsvector('english', btrim(u.first_name || ' ' || u.last_name) || ' ' || b.institution),
        to_tsvector('english', b.job_title || ' ' || b.city || ' ' || b.region),
@@ -35,8 +39,8 @@ FROM accounts_bankerprofile b
 JOIN accounts_user u ON u.id = b.user_id
 WHERE b.verification_status = 'verified' AND u.is_active
 """
-COLUMNS = """banker_id, display_name, institution, job_title, city, region, region_key,
-products, industries, min_loan_amount, max_loan_amount, availability,
+COLUMNS = """banker_id, display_name, institution, job_title, city, region,
+products, industries, tags, min_loan_amount, max_loan_amount, lends, availability,
 accepting_new_clients, listed_since, text_name, text_title, text_bio"""
 UPDATE_SET = ", ".join(
     f"{name} = EXCLUDED.{name}"
@@ -146,20 +150,21 @@ class Migration(migrations.Migration):
                 ('job_title', models.CharField(max_length=120)),
                 ('city', models.CharField(max_length=100)),
                 ('region', models.CharField(max_length=100)),
-                ('region_key', models.CharField(max_length=100)),
                 ('products', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('term_loan', 'Term loan'), ('line_of_credit', 'Line of credit'), ('sba_loan', 'SBA loan'), ('equipment_financing', 'Equipment financing'), ('invoice_financing', 'Invoice financing'), ('commercial_real_estate', 'Commercial real estate')], max_length=32), size=None)),
                 ('industries', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('agriculture', 'Agriculture'), ('construction', 'Construction'), ('manufacturing', 'Manufacturing'), ('retail', 'Retail'), ('wholesale', 'Wholesale'), ('transportation', 'Transportation'), ('technology', 'Technology'), ('professional_services', 'Professional services'), ('healthcare', 'Healthcare'), ('hospitality', 'Hospitality'), ('real_estate', 'Real estate'), ('other', 'Other')], max_length=32), size=None)),
                 ('min_loan_amount', models.DecimalField(decimal_places=2, max_digits=14)),
                 ('max_loan_amount', models.DecimalField(decimal_places=2, max_digits=14, null=True)),
+                ('lends', django.contrib.postgres.fields.DecimalRangeField()),
                 ('availability', models.CharField(choices=[('available', 'Available'), ('busy', 'Busy'), ('away', 'Away')], max_length=16)),
                 ('accepting_new_clients', models.BooleanField()),
+                ('tags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=120), size=None)),
                 ('listed_since', models.DateTimeField()),
                 ('text_name', django.contrib.postgres.search.SearchVectorField()),
                 ('text_title', django.contrib.postgres.search.SearchVectorField()),
                 ('text_bio', django.contrib.postgres.search.SearchVectorField()),
             ],
             options={
-                'indexes': [django.contrib.postgres.indexes.GinIndex(models.F('text_name'), name='listing_text_name'), django.contrib.postgres.indexes.GinIndex(models.Func(models.F('text_name'), models.F('text_title'), arg_joiner=' || ', template='(%(expressions)s)'), name='listing_text_title'), django.contrib.postgres.indexes.GinIndex(models.Func(models.F('text_name'), models.F('text_title'), models.F('text_bio'), arg_joiner=' || ', template='(%(expressions)s)'), name='listing_text_all'), django.contrib.postgres.indexes.GinIndex(fields=['products'], name='listing_products'), django.contrib.postgres.indexes.GinIndex(fields=['industries'], name='listing_industries'), models.Index(fields=['region_key', 'availability'], name='listing_region_avail'), models.Index(fields=['listed_since', 'banker_id'], name='listing_newest'), models.Index(fields=['min_loan_amount', 'banker_id'], name='listing_min_amount')],
+                'indexes': [django.contrib.postgres.indexes.GinIndex(models.F('text_name'), models.F('tags'), name='listing_text_name'), django.contrib.postgres.indexes.GinIndex(models.Func(models.F('text_name'), models.F('text_title'), arg_joiner=' || ', template='(%(expressions)s)'), models.F('tags'), name='listing_text_title'), django.contrib.postgres.indexes.GinIndex(models.Func(models.F('text_name'), models.F('text_title'), models.F('text_bio'), arg_joiner=' || ', template='(%(expressions)s)'), models.F('tags'), name='listing_text_all'), django.contrib.postgres.indexes.GinIndex(fields=['tags'], name='listing_tags'), models.Index(fields=['listed_since', 'banker_id'], name='listing_newest'), models.Index(fields=['min_loan_amount', 'banker_id'], name='listing_min_amount')],
             },
         ),
         # The triggers and the backfill, after the table and its indexes exist.
