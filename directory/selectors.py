@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
+from psycopg import ClientCursor
 
 from accounts.models import BankerProfile
 from b2bbank.domain_errors import NotFound
@@ -152,39 +153,71 @@ def _count_sql(params: SearchParams) -> tuple[str, list[Any]]:
     return sql, args
 
 
-def _ranked_sql(params: SearchParams, end: int) -> tuple[str, list[Any]]:
-    """Candidates for the first `end` results by relevance: for each tier, the
-    `end` newest bankers whose tier's fields hold every word (so the better
-    tiers' bankers too), each banker once, at the best tier found for them.
+# How far down the newest index a tier's walk goes before it gives up and asks
+# its text index instead. Index-only for the two best tiers (their vectors are
+# in listing_newest), a table read per entry for the bio's tier.
+_WALK = {3: 2000, 2: 2000, 1: 1000}
+
+
+def _tier_ctes(
+    tier: int, fields: tuple[str, ...], match: tuple[list[str], list[Any]], end: int
+) -> tuple[str, list[Any]]:
+    """`tierN_walk` and `tierN`: the `end` newest bankers whose tier's fields hold
+    every word and who pass the filters (`match`: the clauses after the text
+    test, with the text's and their parameters).
+
+    The walk reads the newest `_WALK[tier]` entries only: a bounded read,
+    however rare the words. When it finds fewer than `end`, the matches are
+    sparse, and the text index lists them all for a small sort instead (a row
+    value in ORDER BY, so the planner cannot pick the unbounded walk there).
+    PostgreSQL runs that second read only when needed (a one-time filter)."""
+    clauses, args = match
+    text = _text_match(fields)
+    where = " AND ".join([text, *clauses])
+    needed = ", ".join(dict.fromkeys(["banker_id", "listed_since", "tags", "lends", *fields]))
+    walk = (
+        f"tier{tier}_walk AS MATERIALIZED (SELECT banker_id, listed_since FROM "  # noqa: S608
+        f"(SELECT {needed} FROM {_TABLE} ORDER BY {_NEWEST} LIMIT %s) AS recent WHERE {where} LIMIT %s)"
+    )
+    complete = f"(SELECT count(*) FROM tier{tier}_walk) >= %s"  # noqa: S608
+    found = (
+        f"tier{tier} AS MATERIALIZED (SELECT banker_id, listed_since, {tier} AS tier FROM tier{tier}_walk "  # noqa: S608
+        f"WHERE {complete} UNION ALL (SELECT banker_id, listed_since, {tier} FROM {_TABLE} "
+        f"WHERE {where} AND NOT {complete} ORDER BY {_NEWEST_FROM_MATCHES} LIMIT %s))"
+    )
+    return f"{walk}, {found}", [_WALK[tier], *args, end, end, *args, end, end]
+
+
+def _ranked_sql(params: SearchParams, end: int) -> tuple[str, str, list[Any]]:
+    """The WITH list of each tier's candidates for the first `end` results by
+    relevance, the SELECT of them (each banker once, at the best tier found for
+    them), and the parameters. Tier N's candidates are the `end` newest bankers
+    whose tier N fields hold every word (so better tiers' bankers too).
 
     Why this holds the true first `end`: a banker among them at tier t has fewer
     than `end` bankers ranked above them, and every banker of t's field group
     newer than them ranks above them, so they are among that group's `end`
     newest, and found at tier t. A banker found only at a lower tier than their
     own ranks below all of the true first `end` (all of whom are found at their
-    own tier), so it cannot push one out. Without the tiers' exclusions each
-    branch's row estimate is the index's, and the planner picks the right plan."""
+    own tier), so it cannot push one out.
+
+    A tier is read only while the better ones found fewer than `end`: once a
+    field group has `end` matches, the first `end` results all come from it.
+    Like the fallback in `_tier_ctes`, the test is a one-time filter."""
     clauses, args = _filters(params)
-    branches: list[str] = []
-    branch_args: list[Any] = []
-    several_words = len(params.q.split()) > 1
+    ctes: list[str] = []
+    cte_args: list[Any] = []
+    gates: list[str] = []
     for tier, fields in _TIERS:
-        order = _NEWEST
-        if several_words and fields != TEXT_ALL:
-            # The planner estimates several words' matches as if the words were
-            # independent; in a short field group they rarely are ("sba" is in
-            # titles, "loans" never), and on an overestimate it walked the whole
-            # newest index for a tier with no match (0.3 s). The same order as
-            # one row value cannot come from that index: the text index it is.
-            order = _NEWEST_FROM_MATCHES
-        branches.append(
-            f"(SELECT {_COLUMNS}, listed_since, banker_id, {tier} AS tier FROM {_TABLE} "  # noqa: S608
-            f"{_where([_text_match(fields), *clauses])} ORDER BY {order} LIMIT %s)"
+        sql, tier_args = _tier_ctes(
+            tier, fields, ([*clauses, *gates], [params.q, *args, *([end] * len(gates))]), end
         )
-        branch_args += [params.q, *args, end]
-    found = " UNION ALL ".join(branches)
-    sql = f"SELECT DISTINCT ON (banker_id) * FROM ({found}) AS found ORDER BY banker_id, tier DESC"  # noqa: S608
-    return sql, branch_args
+        ctes.append(sql)
+        cte_args += tier_args
+        gates.append(f"(SELECT count(*) FROM tier{tier}) < %s")  # noqa: S608
+    found = " UNION ALL ".join(f"SELECT * FROM tier{tier}" for tier, _ in _TIERS)  # noqa: S608
+    ranked = f"SELECT DISTINCT ON (banker_id) * FROM ({found}) AS found ORDER BY banker_id, tier DESC"  # noqa: S608
+    return ", ".join(ctes), ranked, cte_args
 
 
 def _page_sql(params: SearchParams) -> tuple[str, list[Any]]:
@@ -194,16 +227,31 @@ def _page_sql(params: SearchParams) -> tuple[str, list[Any]]:
     size = min(params.page_size, SEARCH_CAP - start)
     count_sql, count_args = _count_sql(params)
     if params.effective_ordering == Ordering.RELEVANCE:
-        ranked_sql, ranked_args = _ranked_sql(params, start + size)
+        tiers, ranked, ranked_args = _ranked_sql(params, start + size)
+        # Ids and sort keys first, rows for the page only: the two best tiers'
+        # walks then read nothing but the index (listing_newest covers them).
+        order = "page.tier DESC, page.listed_since DESC, banker_id DESC"
         sql = (
-            f"SELECT ranked.*, ({count_sql}) AS matched FROM ({ranked_sql}) AS ranked "  # noqa: S608
-            "ORDER BY tier DESC, listed_since DESC, banker_id DESC LIMIT %s OFFSET %s"
+            f"WITH {tiers} SELECT {_COLUMNS}, page.tier, ({count_sql}) AS matched FROM "  # noqa: S608
+            f"(SELECT * FROM ({ranked}) AS ranked ORDER BY tier DESC, listed_since DESC, banker_id DESC "
+            f"LIMIT %s OFFSET %s) AS page JOIN {_TABLE} USING (banker_id) ORDER BY {order}"
         )
-        return sql, [*count_args, *ranked_args, size, start]
+        return sql, [*ranked_args, *count_args, size, start]
     clauses, args = _matches(params)
+    ordering = params.effective_ordering
+    if params.amount is not None and ordering in (Ordering.MIN_AMOUNT, Ordering.MIN_AMOUNT_DESC):
+        # Implied by the amount filter; said again so the walk down the minimum's
+        # index starts at the amount instead of passing every higher minimum.
+        clauses.append("min_loan_amount <= %s")
+        args.append(params.amount)
+    order = _ORDER_BY[ordering]
+    # The page's ids first, then their rows: without text, the ids come from an
+    # index-only walk of a covering index (filters read from the index), and
+    # only the page's rows are read in full.
     sql = (
-        f"SELECT {_COLUMNS}, ({count_sql}) AS matched FROM {_TABLE} {_where(clauses)} "  # noqa: S608
-        f"ORDER BY {_ORDER_BY[params.effective_ordering]} LIMIT %s OFFSET %s"
+        f"SELECT {_COLUMNS}, ({count_sql}) AS matched FROM "  # noqa: S608
+        f"(SELECT banker_id FROM {_TABLE} {_where(clauses)} ORDER BY {order} LIMIT %s OFFSET %s) AS page "
+        f"JOIN {_TABLE} USING (banker_id) ORDER BY {order}"
     )
     return sql, [*count_args, *args, size, start]
 
@@ -212,9 +260,19 @@ _EXTRA_KEYS = ("matched", "tier", "listed_since", "banker_id")
 
 
 def _fetch_page(params: SearchParams) -> list[dict[str, Any]]:
+    """Run the page's statement with its values bound on the client.
+
+    Bound on the server, the statement would be prepared after a few runs
+    (DJANGO_DB_PREPARE_THRESHOLD) and PostgreSQL would then reuse a generic
+    plan for every search of that shape: the plan for a rare word applied to a
+    common one, and the reverse. A search's best plan depends on its values, so
+    each is planned with them (about 0.3 ms, measured), by psycopg's own
+    client-side binding, which quotes every value."""
     sql, sql_params = _page_sql(params)
+    connection.ensure_connection()
+    statement = ClientCursor(connection.connection).mogrify(sql, sql_params)
     with connection.cursor() as cursor:
-        cursor.execute(sql, sql_params)
+        cursor.execute(statement)
         names = [column.name for column in cursor.description]
         return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 

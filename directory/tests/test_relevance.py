@@ -14,6 +14,7 @@ from django.db import connection
 
 from accounts.choices import VerificationStatus
 from accounts.models import BankerProfile, User
+from directory import selectors
 from directory.filters import Ordering, SearchParams
 from directory.selectors import SEARCH_CAP, banker_search_page
 
@@ -116,7 +117,14 @@ def page_ids(params: SearchParams) -> list[int]:
     ],
     ids=lambda search: "&".join(f"{key}={value}" for key, value in search.items()),
 )
-def test_each_page_is_the_true_top_of_every_match(bankers: None, search: dict[str, Any]) -> None:
+@pytest.mark.parametrize("walk", [None, 40, 1], ids=["walks", "short-walks", "text-index"])
+def test_each_page_is_the_true_top_of_every_match(
+    bankers: None, search: dict[str, Any], walk: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the default walks (longer than the table here), walks too short to
+    fill a page (the text index answers), and a mix."""
+    if walk is not None:
+        monkeypatch.setattr(selectors, "_WALK", dict.fromkeys((3, 2, 1), walk))
     everything = brute_force(SearchParams(**search))
     assert len(everything) > 20  # enough to page through
     for page in (1, 2, 3):
