@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install axe run test lint backup restore prod-local nginx bench-jobs audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-loans bench-chat bench-documents clean
+.PHONY: install axe run test lint backup restore prod-local nginx bench-jobs audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-directory-1m bench-loans bench-chat bench-documents clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -108,6 +108,11 @@ db-stop: install
 bench-directory: install
 	@command -v wrk >/dev/null || { echo "installing wrk (Debian package)"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/directory/run.py
+
+## bench-directory-1m: the "every search new" rows at concurrency 1 on 1,000,000 bankers, next to hello
+bench-directory-1m: install
+	@command -v wrk >/dev/null || { echo "installing wrk (Debian package)"; apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+	BENCH_BANKERS=1000000 BENCH_KINDS=new BENCH_CONCURRENCY=1 $(BIN)/python bench/directory/run.py
 
 ## bench-loans: loan transitions, applications API/pipeline latency, a conflicting-action race
 bench-loans: install

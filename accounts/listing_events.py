@@ -1,7 +1,11 @@
 """Announce `banker_listing_changed` for every write to what the directory lists,
 whichever path made it: services, Django admin, or a management shell. Model
 signals catch `save()` and `delete()`; the one bulk `update()` on banker
-profiles (accounts.services.banker_sync_display_name) announces itself."""
+profiles (accounts.services.banker_sync_display_name) announces itself.
+
+The directory's listing table itself does not rest on these: PostgreSQL
+triggers keep it in step (directory migration 0001), plain SQL included. These
+announcements only make cached search pages stale (directory.search_cache)."""
 
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from django.dispatch import receiver
 from .models import BankerProfile, User
 from .signals import banker_listing_changed
 
-# User fields the directory shows or filters on (the name via BankerProfile.display_name).
+# User fields the directory shows or filters on.
 LISTED_USER_FIELDS = frozenset({"first_name", "last_name", "is_active"})
 
 

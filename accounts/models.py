@@ -6,10 +6,8 @@ import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models.functions import Lower, Upper
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from .choices import Availability, Industry, Product, Role, VerificationStatus
@@ -157,31 +155,6 @@ class BusinessOwnerProfile(models.Model):
         return self.company_name
 
 
-# Weighted so a match on the name or institution ranks above one in the bio.
-SEARCH_CONFIG = "english"
-SEARCH_DOCUMENT = (
-    SearchVector("display_name", "institution", config=SEARCH_CONFIG, weight="A")
-    + SearchVector("job_title", "city", "region", config=SEARCH_CONFIG, weight="B")
-    + SearchVector("bio", config=SEARCH_CONFIG, weight="C")
-)
-# Every directory query filters on verified bankers, so the indexes are partial:
-# smaller, and they carry that predicate for free. Chosen from EXPLAIN at
-# 100,000 bankers (docs/performance.md, "Directory search").
-LISTED = models.Q(verification_status=VerificationStatus.VERIFIED)
-BANKER_SEARCH_INDEXES = [
-    GinIndex(fields=["search_document"], name="banker_search_doc", condition=LISTED),
-    GinIndex(fields=["products"], name="banker_products_gin", condition=LISTED),
-    GinIndex(fields=["industries"], name="banker_industries_gin", condition=LISTED),
-    # Region and availability are the equality filters people combine ("in CA, available now").
-    # Not partial: PostgreSQL only keeps statistics for the expression of a full index,
-    # and without them it guessed 0.5% of bankers per state and sorted thousands of rows.
-    models.Index(Upper("region"), "availability", name="banker_region_avail"),
-    # Orderings: each walks its index and stops after a page.
-    models.Index(fields=["created_at", "user"], name="banker_newest", condition=LISTED),
-    models.Index(fields=["min_loan_amount", "user"], name="banker_min_amount", condition=LISTED),
-]
-
-
 class BankerProfile(models.Model):
     """What a banker offers. Only `verified` bankers are listed, can be applied to
     and can be messaged; admins set the verification status."""
@@ -189,8 +162,7 @@ class BankerProfile(models.Model):
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, primary_key=True, related_name="banker_profile"
     )
-    # The user's full name, copied here by the accounts services: a generated
-    # column cannot read the user table, and directory search needs the name.
+    # The user's full name, copied here by the accounts services (the profile page shows it).
     display_name = models.CharField(max_length=301, blank=True, editable=False)
     institution = models.CharField(max_length=200)
     job_title = models.CharField(max_length=120, blank=True)
@@ -214,15 +186,8 @@ class BankerProfile(models.Model):
     verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # Directory full-text document, computed by PostgreSQL on every write.
-    search_document = models.GeneratedField(
-        expression=SEARCH_DOCUMENT,
-        output_field=SearchVectorField(),
-        db_persist=True,
-    )
 
     class Meta:
-        indexes = BANKER_SEARCH_INDEXES
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(min_loan_amount__gt=0), name="banker_min_amount_positive"

@@ -236,7 +236,8 @@ def profile_update(
 
 
 def banker_sync_display_name(*, user: User) -> None:
-    """Copy a banker's name onto their profile, where directory search reads it.
+    """Copy a banker's name onto their profile, where the profile page reads it
+    (the directory's listing table takes it from the user row itself).
     Call after any change to a banker's first or last name."""
     BankerProfile.objects.filter(user=user).update(display_name=user.get_full_name())
     signals.banker_listing_changed.send(sender=BankerProfile, user_id=user.pk)  # update() sends no post_save

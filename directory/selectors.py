@@ -1,30 +1,46 @@
-"""Reads for the banker directory: search over listed bankers and one public profile.
+"""Reads for the banker directory: search over the listing table and one public profile.
 
-Listed = verified with an active account (accounts.selectors.verified_bankers). Every
-query here is bounded: counting and relevance ranking stop at SEARCH_CAP matches, so a
-search costs about the same whether a term matches 50 bankers or 50,000
-(docs/performance.md, "Directory search")."""
+Search reads only `directory.models.Listing` (one narrow row per listed banker,
+kept in step by triggers), in one statement per page with its capped count.
+
+Relevance ("Best match"), when there is search text and no other ordering:
+
+1. the tier: 3 when every word of the query is in the banker's name or
+   institution, 2 when they are all in those plus the job title, city and
+   region, 1 when the bio is needed too (the old weighted vector's A > B > C,
+   as whole tiers, precomputed as one vector per field group);
+2. then the newest listing first, then the highest banker id (the tie-break).
+
+Each tier's field group has its own GIN index (with the filter tags), and
+within a tier the order is the `listing_newest` index's, so the first `n` of a
+tier are a bounded read: a walk down that index or a small bitmap, as the
+planner finds cheaper. The first `n` of every match are among the first `n` of
+each tier (`_ranked_sql` says why), so page 1 is the true top of all matches,
+however many match; a test compares it with a brute-force ranking. Counting
+stops at SEARCH_CAP + 1.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, OuterRef
+from psycopg import ClientCursor
 
-from accounts.models import SEARCH_CONFIG, BankerProfile
-from accounts.selectors import verified_bankers
+from accounts.models import BankerProfile
 from b2bbank.domain_errors import NotFound
 
 from .filters import Ordering, SearchParams
+from .models import SEARCH_CONFIG, TEXT_ALL, TEXT_NAME, TEXT_TITLE, Listing
 
-# Matches counted and ranked per search. Past it the answer says "more than 500"
-# and the searcher narrows down; no one pages through hundreds of bankers.
+# Matches counted per search. Past it the answer says "more than 500" and the
+# searcher narrows down; no one pages through hundreds of bankers.
 SEARCH_CAP = 500
 
+# What a result row holds; `user_id` is the banker's id (the listing's key).
 LIST_FIELDS = (
     "user_id",
     "display_name",
@@ -39,12 +55,19 @@ LIST_FIELDS = (
     "availability",
     "accepting_new_clients",
 )
+_COLUMNS = ", ".join("banker_id AS user_id" if name == "user_id" else name for name in LIST_FIELDS)
+_TABLE = Listing._meta.db_table
+_QUERY = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
 
+_NEWEST = "listed_since DESC, banker_id DESC"
+_NEWEST_FROM_MATCHES = "(listed_since, banker_id) DESC"
 _ORDER_BY = {
-    Ordering.NEWEST: ("-created_at", "-user_id"),
-    Ordering.MIN_AMOUNT: ("min_loan_amount", "user_id"),
-    Ordering.MIN_AMOUNT_DESC: ("-min_loan_amount", "-user_id"),
+    Ordering.NEWEST: _NEWEST,
+    Ordering.MIN_AMOUNT: "min_loan_amount, banker_id",
+    Ordering.MIN_AMOUNT_DESC: "min_loan_amount DESC, banker_id DESC",
 }
+# Relevance tiers, best first: each tier, and the fields that must hold every word.
+_TIERS: tuple[tuple[int, tuple[str, ...]], ...] = ((3, TEXT_NAME), (2, TEXT_TITLE), (1, TEXT_ALL))
 
 
 @dataclass(frozen=True)
@@ -71,101 +94,203 @@ class BankerPage:
         return max(1, -(-self.count // self.page_size))
 
 
-def _text_query(q: str) -> SearchQuery:
-    return SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+def _vector(fields: tuple[str, ...]) -> str:
+    """The SQL of a field group's vector, as its expression index has it."""
+    return fields[0] if len(fields) == 1 else "(" + " || ".join(fields) + ")"
 
 
-def banker_matches(*, params: SearchParams) -> QuerySet[BankerProfile]:
-    """Listed bankers matching every filter in `params`, unordered."""
-    bankers = verified_bankers()
-    if params.q:
-        bankers = bankers.filter(search_document=_text_query(params.q))
-    if params.product:
-        bankers = bankers.filter(products__contains=[params.product])
-    if params.industry:
-        bankers = bankers.filter(industries__contains=[params.industry])
+def _text_match(fields: tuple[str, ...]) -> str:
+    return f"{_vector(fields)} @@ {_QUERY}"
+
+
+# Equality filters, as the tag each one requires (models.Listing.tags): the SQL
+# of the array element, and the parameter's value as the element takes it.
+_TAGS: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
+    ("product", "%s", lambda value: f"p:{value}"),
+    ("industry", "%s", lambda value: f"i:{value}"),
+    # PostgreSQL's upper(), as the trigger wrote the tag: Python's differs on some letters.
+    ("region", "'r:' || upper(%s)", lambda value: value),
+    ("availability", "%s", lambda value: f"a:{value}"),
+    ("accepting", "%s", lambda value: f"c:{'true' if value else 'false'}"),
+)
+_AMOUNT = "lends @> %s::numeric"
+
+
+def _filters(params: SearchParams) -> tuple[list[str], list[Any]]:
+    """The WHERE clauses of every filter but the text, and their parameters:
+    one containment test for all the equality filters, and the amount."""
+    elements: list[str] = []
+    args: list[Any] = []
+    for name, element, value_of in _TAGS:
+        value = getattr(params, name)
+        if value is None or value == "":
+            continue
+        elements.append(element)
+        args.append(value_of(value))
+    clauses = [f"tags @> ARRAY[{', '.join(elements)}]::varchar[]"] if elements else []
     if params.amount is not None:
-        bankers = bankers.filter(_lends(params.amount))
-    if params.region:
-        bankers = bankers.filter(region__iexact=params.region)
-    if params.availability:
-        bankers = bankers.filter(availability=params.availability)
-    if params.accepting is not None:
-        bankers = bankers.filter(accepting_new_clients=params.accepting)
-    return bankers.order_by()
+        clauses.append(_AMOUNT)
+        args.append(params.amount)
+    return clauses, args
 
 
-def _lends(amount: Decimal) -> Q:
-    """The banker's minimum is at or below the amount and the maximum, when set, at or above it."""
-    return Q(min_loan_amount__lte=amount) & (Q(max_loan_amount__isnull=True) | Q(max_loan_amount__gte=amount))
+def _matches(params: SearchParams) -> tuple[list[str], list[Any]]:
+    """Every clause a match must meet, text included, and their parameters."""
+    clauses, args = _filters(params)
+    if params.q:
+        return [_text_match(TEXT_ALL), *clauses], [params.q, *args]
+    return clauses, args
 
 
-def _window(params: SearchParams) -> tuple[QuerySet[Any, Any], tuple[str, ...]]:
-    """The first SEARCH_CAP + 1 matches with their sort keys, and the ORDER BY that
-    pages them: in the requested order, or for relevance the first the text index
-    returns, ranked. Ranking every match of a common word (20,000 for "equipment")
-    cost more than the rest of a search, so relevance ranks this window only."""
-    matches = banker_matches(params=params)
-    ordering = params.effective_ordering
-    if ordering == Ordering.RELEVANCE:
-        ranked = matches.annotate(rank=SearchRank(F("search_document"), _text_query(params.q)))
-        keys: tuple[str, ...] = ("-rank", "-created_at", "-user_id")
-        return ranked.values("user_id", "rank", "created_at")[: SEARCH_CAP + 1], keys
-    keys = _ORDER_BY[ordering]
-    sort_fields = [key.lstrip("-") for key in keys if key.lstrip("-") != "user_id"]
-    return matches.order_by(*keys).values("user_id", *sort_fields)[: SEARCH_CAP + 1], keys
+def _where(clauses: list[str]) -> str:
+    return f"WHERE {' AND '.join(clauses)}" if clauses else ""
 
 
-def _column(name: str) -> str:
-    column = getattr(BankerProfile._meta.get_field(name), "column", None)
-    if not isinstance(column, str):
-        raise TypeError(f"BankerProfile.{name} is not a concrete column")
-    return connection.ops.quote_name(column)
+def _count_sql(params: SearchParams) -> tuple[str, list[Any]]:
+    """Matches, counted up to SEARCH_CAP + 1 (any order: it stops early)."""
+    clauses, args = _matches(params)
+    sql = f"SELECT count(*) FROM (SELECT 1 FROM {_TABLE} {_where(clauses)} LIMIT {SEARCH_CAP + 1}) AS c"  # noqa: S608
+    return sql, args
+
+
+# How far down the newest index a tier's walk goes before it gives up and asks
+# its text index instead. Index-only for the two best tiers (their vectors are
+# in listing_newest), a table read per entry for the bio's tier.
+_WALK = {3: 2000, 2: 2000, 1: 1000}
+
+
+def _tier_ctes(
+    tier: int, fields: tuple[str, ...], match: tuple[list[str], list[Any]], end: int
+) -> tuple[str, list[Any]]:
+    """`tierN_walk` and `tierN`: the `end` newest bankers whose tier's fields hold
+    every word and who pass the filters (`match`: the clauses after the text
+    test, with the text's and their parameters).
+
+    The walk reads the newest `_WALK[tier]` entries only: a bounded read,
+    however rare the words. When it finds fewer than `end`, the matches are
+    sparse, and the text index lists them all for a small sort instead (a row
+    value in ORDER BY, so the planner cannot pick the unbounded walk there).
+    PostgreSQL runs that second read only when needed (a one-time filter)."""
+    clauses, args = match
+    text = _text_match(fields)
+    where = " AND ".join([text, *clauses])
+    needed = ", ".join(dict.fromkeys(["banker_id", "listed_since", "tags", "lends", *fields]))
+    walk = (
+        f"tier{tier}_walk AS MATERIALIZED (SELECT banker_id, listed_since FROM "  # noqa: S608
+        f"(SELECT {needed} FROM {_TABLE} ORDER BY {_NEWEST} LIMIT %s) AS recent WHERE {where} LIMIT %s)"
+    )
+    complete = f"(SELECT count(*) FROM tier{tier}_walk) >= %s"  # noqa: S608
+    found = (
+        f"tier{tier} AS MATERIALIZED (SELECT banker_id, listed_since, {tier} AS tier FROM tier{tier}_walk "  # noqa: S608
+        f"WHERE {complete} UNION ALL (SELECT banker_id, listed_since, {tier} FROM {_TABLE} "
+        f"WHERE {where} AND NOT {complete} ORDER BY {_NEWEST_FROM_MATCHES} LIMIT %s))"
+    )
+    return f"{walk}, {found}", [_WALK[tier], *args, end, end, *args, end, end]
+
+
+def _ranked_sql(params: SearchParams, end: int) -> tuple[str, str, list[Any]]:
+    """The WITH list of each tier's candidates for the first `end` results by
+    relevance, the SELECT of them (each banker once, at the best tier found for
+    them), and the parameters. Tier N's candidates are the `end` newest bankers
+    whose tier N fields hold every word (so better tiers' bankers too).
+
+    Why this holds the true first `end`: a banker among them at tier t has fewer
+    than `end` bankers ranked above them, and every banker of t's field group
+    newer than them ranks above them, so they are among that group's `end`
+    newest, and found at tier t. A banker found only at a lower tier than their
+    own ranks below all of the true first `end` (all of whom are found at their
+    own tier), so it cannot push one out.
+
+    A tier is read only while the better ones found fewer than `end`: once a
+    field group has `end` matches, the first `end` results all come from it.
+    Like the fallback in `_tier_ctes`, the test is a one-time filter."""
+    clauses, args = _filters(params)
+    ctes: list[str] = []
+    cte_args: list[Any] = []
+    gates: list[str] = []
+    for tier, fields in _TIERS:
+        sql, tier_args = _tier_ctes(
+            tier, fields, ([*clauses, *gates], [params.q, *args, *([end] * len(gates))]), end
+        )
+        ctes.append(sql)
+        cte_args += tier_args
+        gates.append(f"(SELECT count(*) FROM tier{tier}) < %s")  # noqa: S608
+    found = " UNION ALL ".join(f"SELECT * FROM tier{tier}" for tier, _ in _TIERS)  # noqa: S608
+    ranked = f"SELECT DISTINCT ON (banker_id) * FROM ({found}) AS found ORDER BY banker_id, tier DESC"  # noqa: S608
+    return ", ".join(ctes), ranked, cte_args
 
 
 def _page_sql(params: SearchParams) -> tuple[str, list[Any]]:
-    """One statement for a page and its capped count. The window of matches is
-    computed once (a MATERIALIZED CTE), counted, sorted and sliced; only the
-    page's rows are then read in full. Before, the count and the page each ran
-    the match, which was most of a search."""
-    window, keys = _window(params)
-    window_sql, window_params = window.query.sql_with_params()
-    table = connection.ops.quote_name(BankerProfile._meta.db_table)
-    order_by = ", ".join(f"{key.lstrip('-')}{' DESC' if key.startswith('-') else ''}" for key in keys)
-    columns = ", ".join(f"b.{_column(name)} AS {name}" for name in LIST_FIELDS)
+    """One statement for a page and its capped count. Every fragment is fixed
+    text or a column name; user input travels in the parameters only."""
     start = (params.page - 1) * params.page_size
     size = min(params.page_size, SEARCH_CAP - start)
-    # Every fragment is Django's own compilation, a model's column name or a fixed
-    # sort key; user input travels in the parameters only.
+    count_sql, count_args = _count_sql(params)
+    if params.effective_ordering == Ordering.RELEVANCE:
+        tiers, ranked, ranked_args = _ranked_sql(params, start + size)
+        # Ids and sort keys first, rows for the page only: the two best tiers'
+        # walks then read nothing but the index (listing_newest covers them).
+        order = "page.tier DESC, page.listed_since DESC, banker_id DESC"
+        sql = (
+            f"WITH {tiers} SELECT {_COLUMNS}, page.tier, ({count_sql}) AS matched FROM "  # noqa: S608
+            f"(SELECT * FROM ({ranked}) AS ranked ORDER BY tier DESC, listed_since DESC, banker_id DESC "
+            f"LIMIT %s OFFSET %s) AS page JOIN {_TABLE} USING (banker_id) ORDER BY {order}"
+        )
+        return sql, [*ranked_args, *count_args, size, start]
+    clauses, args = _matches(params)
+    ordering = params.effective_ordering
+    if params.amount is not None and ordering in (Ordering.MIN_AMOUNT, Ordering.MIN_AMOUNT_DESC):
+        # Implied by the amount filter; said again so the walk down the minimum's
+        # index starts at the amount instead of passing every higher minimum.
+        clauses.append("min_loan_amount <= %s")
+        args.append(params.amount)
+    order = _ORDER_BY[ordering]
+    # The page's ids first, then their rows: without text, the ids come from an
+    # index-only walk of a covering index (filters read from the index), and
+    # only the page's rows are read in full.
     sql = (
-        f"WITH hits AS MATERIALIZED ({window_sql}), "  # noqa: S608
-        f"page AS (SELECT *, row_number() OVER (ORDER BY {order_by}) AS position "
-        "FROM hits ORDER BY position LIMIT %s OFFSET %s) "
-        f"SELECT {columns}, (SELECT count(*) FROM hits) AS matched "
-        f"FROM page JOIN {table} b ON b.{_column('user_id')} = page.user_id "
-        "ORDER BY page.position"
+        f"SELECT {_COLUMNS}, ({count_sql}) AS matched FROM "  # noqa: S608
+        f"(SELECT banker_id FROM {_TABLE} {_where(clauses)} ORDER BY {order} LIMIT %s OFFSET %s) AS page "
+        f"JOIN {_TABLE} USING (banker_id) ORDER BY {order}"
     )
-    return sql, [*window_params, size, start]
+    return sql, [*count_args, *args, size, start]
+
+
+_EXTRA_KEYS = ("matched", "tier", "listed_since", "banker_id")
+
+
+def _fetch_page(params: SearchParams) -> list[dict[str, Any]]:
+    """Run the page's statement with its values bound on the client.
+
+    Bound on the server, the statement would be prepared after a few runs
+    (DJANGO_DB_PREPARE_THRESHOLD) and PostgreSQL would then reuse a generic
+    plan for every search of that shape: the plan for a rare word applied to a
+    common one, and the reverse. A search's best plan depends on its values, so
+    each is planned with them (about 0.3 ms, measured), by psycopg's own
+    client-side binding, which quotes every value."""
+    sql, sql_params = _page_sql(params)
+    connection.ensure_connection()
+    statement = ClientCursor(connection.connection).mogrify(sql, sql_params)
+    with connection.cursor() as cursor:
+        cursor.execute(statement)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
 def banker_search_page(*, params: SearchParams) -> BankerPage:
     """One page of search results as plain rows (LIST_FIELDS) in a single query,
     whatever the page size. A page past the results is NotFound."""
     rows: list[dict[str, Any]] = []
-    count = 0
     if (params.page - 1) * params.page_size < SEARCH_CAP:
-        sql, sql_params = _page_sql(params)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, sql_params)
-            names = [column.name for column in cursor.description]
-            rows = [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+        rows = _fetch_page(params)
     if not rows:
         if params.page > 1:
             raise NotFound("That page does not exist; there are fewer results.")
         return BankerPage(rows=[], count=0, count_capped=False, page=1, page_size=params.page_size)
     count = rows[0]["matched"]
     for row in rows:
-        del row["matched"]
+        for key in _EXTRA_KEYS:
+            row.pop(key, None)
     return BankerPage(
         rows=rows,
         count=min(count, SEARCH_CAP),
@@ -177,8 +302,10 @@ def banker_search_page(*, params: SearchParams) -> BankerPage:
 
 def banker_public_profile(*, banker_id: int) -> BankerProfile:
     """A listed banker's profile with the user loaded; NotFound for anyone else
-    (pending, rejected, deactivated, or not a banker at all)."""
-    profile = verified_bankers().select_related("user").filter(user_id=banker_id).first()
+    (pending, rejected, deactivated, or not a banker at all). Listed means in
+    the directory's listing table."""
+    listed = Listing.objects.filter(banker_id=OuterRef("user_id"))
+    profile = BankerProfile.objects.select_related("user").filter(Exists(listed), user_id=banker_id).first()
     if profile is None:
         raise NotFound("No such banker in the directory.")
     return profile

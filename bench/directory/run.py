@@ -12,7 +12,8 @@ single ratio by several points.
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/b2bbank_bench_dir;
 the database is dropped and recreated), BENCH_REDIS_URL (default redis://127.0.0.1:6379/5, flushed:
 the cache and throttle counters, shared by the workers as in production), BENCH_BANKERS (100000), BENCH_WORKERS (4),
-BENCH_SECONDS (6), BENCH_PASSES (3). Needs `wrk` (apt-get install wrk). The load generator runs on
+BENCH_SECONDS (6), BENCH_PASSES (3), BENCH_CONCURRENCY (1,32), BENCH_KINDS (all, or new: hello
+and the "every search new" rows only). Needs `wrk` (apt-get install wrk). The load generator runs on
 the same machine and shares its cores with gunicorn and PostgreSQL.
 """
 
@@ -37,7 +38,9 @@ BANKERS = int(os.environ.get("BENCH_BANKERS", "100000"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "6"))
 PASSES = int(os.environ.get("BENCH_PASSES", "3"))
-CONCURRENCY = (1, 32)
+CONCURRENCY = tuple(int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,32").split(","))
+# BENCH_KINDS=new: only hello and the two "every search new" rows (the 1,000,000-banker run).
+ONLY_NEW = os.environ.get("BENCH_KINDS", "all") == "new"
 BASE_ID = 10_000_000
 
 SERVER_ENV = {
@@ -120,7 +123,8 @@ def load() -> str:
 
     from bench.directory.explain import plans
 
-    out = ROOT / "artifacts" / "bench-directory-explain.txt"
+    # Kept in git (artifacts/ is not), next to the figures they explain.
+    out = ROOT / "docs" / "plans" / f"bench-directory-explain-{BANKERS}.txt"
     out.parent.mkdir(exist_ok=True)
     out.write_text(plans())
     connection.close()
@@ -192,26 +196,28 @@ def wrk(base: str, token: str, paths: list[str], concurrency: int, seconds: int)
 def main() -> None:
     from bench.directory.queries import KINDS
 
+    kinds = {k: v for k, v in KINDS.items() if not ONLY_NEW or k.startswith("hello") or "new" in k}
     step(f"recreating {urlsplit(DATABASE_URL).path.lstrip('/')}")
     recreate_database()
     flush_redis()
     token = load()
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    step(f"load average before serving: {os.getloadavg()[0]:.2f} (other processes share these cores)")
+    started_load = os.getloadavg()[0]
+    step(f"load average before serving: {started_load:.2f} (other processes share these cores)")
     step(
         f"gunicorn, {WORKERS} sync workers, settings bench.directory.settings (production + hello), Redis {REDIS_URL}"
     )
     server = start_server(port)
     try:
-        check_paths(base, token, KINDS)
-        for paths in KINDS.values():  # warm connections, caches and the planner
+        check_paths(base, token, kinds)
+        for paths in kinds.values():  # warm connections, caches and the planner
             wrk(base, token, paths, 4, 1)
         runs: dict[tuple[str, int], list[dict[str, float]]] = {}
         for concurrency in CONCURRENCY:
             for number in range(PASSES):
                 # Alternate the order, so no row always runs first or last in a pass.
-                order = list(KINDS.items()) if number % 2 == 0 else list(KINDS.items())[::-1]
+                order = list(kinds.items()) if number % 2 == 0 else list(kinds.items())[::-1]
                 for kind, paths in order:
                     r = wrk(base, token, paths, concurrency, SECONDS)
                     runs.setdefault((kind, concurrency), []).append(r)
@@ -222,10 +228,13 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
-    table = render(runs)
+    table = (
+        render(runs)
+        + f"\n\nLoad average (1 min) when serving began {started_load:.2f}, at the end {os.getloadavg()[0]:.2f}."
+    )
     print()
     print(table)
-    out = ROOT / "artifacts" / "bench-directory.md"
+    out = ROOT / "artifacts" / f"bench-directory-{BANKERS}.md"
     out.parent.mkdir(exist_ok=True)
     out.write_text(table + "\n")
     step(f"table written to {out.relative_to(ROOT)}")
@@ -237,7 +246,7 @@ def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
 
 
 def render(runs: dict[tuple[str, int], list[dict[str, float]]]) -> str:
-    hello = next(iter(runs))[0]
+    hello = "hello (plain Django JSON)"
     lines = [
         f"{BANKERS:,} bankers; gunicorn {WORKERS} sync workers; {PASSES} passes of wrk {SECONDS} s per row, "
         "alternating the order; each row is its median pass, with the range of req/s across passes. "
