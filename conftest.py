@@ -99,6 +99,23 @@ def world(owner_a, owner_b, banker_x, banker_y, staff) -> World:  # type: ignore
 
 
 @pytest.fixture
+def published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[int], dict[str, Any]]]:
+    """Every event handed to the channel layer, as (sorted user ids, frame)."""
+    from b2bbank import realtime
+
+    sent: list[tuple[list[int], dict[str, Any]]] = []
+    monkeypatch.setattr(
+        realtime, "publish", lambda user_ids, event: sent.append((sorted(set(user_ids)), event))
+    )
+    monkeypatch.setattr(
+        realtime,
+        "publish_all",
+        lambda items: sent.extend((sorted(set(user_ids)), event) for user_ids, event in items),
+    )
+    return sent
+
+
+@pytest.fixture
 def api_client() -> APIClient:
     return APIClient()
 

@@ -5,7 +5,6 @@ from typing import Any
 
 import pytest
 
-from b2bbank import realtime
 from loans.models import Status
 from loans.tests.factories import ApplicationFactory
 
@@ -32,20 +31,6 @@ def document_root(tmp_path: Path, settings: Any) -> Path:
 def stored(root: Path) -> list[Path]:
     """Every file under the storage root and the upload temp folder."""
     return sorted(p for p in root.parent.rglob("*") if p.is_file())
-
-
-@pytest.fixture
-def published(monkeypatch: pytest.MonkeyPatch) -> list[tuple[list[int], dict[str, Any]]]:
-    sent: list[tuple[list[int], dict[str, Any]]] = []
-    monkeypatch.setattr(
-        realtime, "publish", lambda user_ids, event: sent.append((sorted(set(user_ids)), event))
-    )
-    monkeypatch.setattr(
-        realtime,
-        "publish_all",
-        lambda items: sent.extend((sorted(set(user_ids)), event) for user_ids, event in items),
-    )
-    return sent
 
 
 @pytest.fixture

@@ -142,28 +142,36 @@ def application_submit(
         after={"status": application.status, "bankers": chosen},
     )
     for track in tracks:
-        event = record(
-            application=application,
-            track=track,
-            actor=actor,
-            from_status=Status.DRAFT,
-            to_status=track.status,
-            note=note,
-        )
-        tell(
-            recipient=track.banker,
-            application=application,
-            event=event,
-            track=track,
-            kind=f"application.{event.to_status}",
-            title=f"{event.actor_name} submitted {application.reference}",
-            body=_with_note(status_sentence(application, track, track.banker), note),
-        )
+        _record_and_tell_banker(application, track, actor, Status.DRAFT, note, "submitted")
     return application
 
 
 def _with_note(body: str, note: str) -> str:
     return f"{body}\n\n{note}" if note else body
+
+
+def _record_and_tell_banker(
+    application: LoanApplication, track: ApplicationTrack, actor: User, from_status: str, note: str, verb: str
+) -> None:
+    """The owner moved this banker's track (submitted, withdrew): its event, and
+    the banker told in the app, by email and on their sockets."""
+    event = record(
+        application=application,
+        track=track,
+        actor=actor,
+        from_status=from_status,
+        to_status=track.status,
+        note=note,
+    )
+    tell(
+        recipient=track.banker,
+        application=application,
+        event=event,
+        track=track,
+        kind=f"application.{event.to_status}",
+        title=f"{event.actor_name} {verb} {application.reference}",
+        body=_with_note(status_sentence(application, track, track.banker), note),
+    )
 
 
 @transaction.atomic
@@ -200,21 +208,5 @@ def application_withdraw(*, actor: User, application_id: int, note: str = "") ->
         after={"status": application.status},
     )
     for track, previous in moved:
-        event = record(
-            application=application,
-            track=track,
-            actor=actor,
-            from_status=previous,
-            to_status=track.status,
-            note=note,
-        )
-        tell(
-            recipient=track.banker,
-            application=application,
-            event=event,
-            track=track,
-            kind=f"application.{event.to_status}",
-            title=f"{event.actor_name} withdrew {application.reference}",
-            body=_with_note(status_sentence(application, track, track.banker), note),
-        )
+        _record_and_tell_banker(application, track, actor, previous, note, "withdrew")
     return application
