@@ -1,9 +1,9 @@
 """b2bbank's django-allauth adapter: the one place account emails leave from,
 the links they carry, and the client address allauth's rate limits count.
 
-Only the adapter's documented hooks are overridden (DefaultAccountAdapter's
-public methods); accounts.tests.test_allauth_contract fails if their names or
-signatures change in a new allauth."""
+Only the adapters' documented hooks are overridden (DefaultAccountAdapter's and
+DefaultMFAAdapter's public methods); accounts.tests.test_allauth_contract fails
+if their names or signatures change in a new allauth."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ from typing import Any
 from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
+from django.contrib import messages
 from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import reverse
 
 from b2bbank.client_address import client_ip_for_request
@@ -79,3 +82,24 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_email_verification_redirect_url(self, email_address: Any) -> str:
         return reverse("accounts:email-status")
+
+    def respond_user_inactive(self, request: HttpRequest, user: Any) -> HttpResponse:
+        # A closed account's passkey (allauth's passkey sign-in) meets the same
+        # answer as its password does on b2bbank's sign-in page.
+        messages.error(request, "This account is closed. To reopen it, write to support.")
+        return redirect("accounts:login")
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Second factors (allauth.mfa) under b2bbank's rule: whoever must have
+    two-factor keeps at least one authenticator app or passkey."""
+
+    def can_delete_authenticator(self, authenticator: Any) -> bool:
+        from .two_factor import may_remove
+
+        return may_remove(authenticator)
+
+    def get_public_key_credential_rp_entity(self) -> dict[str, str]:
+        # The passkey's relying party is the site itself, named the same everywhere
+        # (the default names it after the request's Host header).
+        return {**super().get_public_key_credential_rp_entity(), "name": "b2bbank"}

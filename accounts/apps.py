@@ -7,5 +7,5 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported for their receivers: directory listing announcements, the login
-        # receiver, the token cache's own forgetting, allauth's password signals.
-        from . import listing_events, password_events, session_events, token_events  # noqa: F401
+        # receiver, the token cache's own forgetting, allauth's password and mfa signals.
+        from . import listing_events, mfa_events, password_events, session_events, token_events  # noqa: F401

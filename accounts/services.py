@@ -301,9 +301,10 @@ def token_create(*, request: HttpRequest, email: str, password: str, otp: str = 
     if two_factor.two_factor_enabled(user):
         if not otp:
             raise NotEligible(
-                "A one-time code (otp) from your authenticator app is required.", code="otp_required"
+                "A one-time code (otp) from your authenticator app, or a recovery code, is required.",
+                code="otp_required",
             )
-        if two_factor.otp_verify(user=user, token=otp) is None:
+        if not two_factor.verify_code(request=request, user=user, code=otp, in_session=False):
             raise two_factor.InvalidOtp("That one-time code is not valid.")
     elif two_factor.two_factor_required(user):
         raise NotEligible(

@@ -1,9 +1,10 @@
 """Keeps a signed-in session at the second-factor step until it is done.
 
-A user with an authenticator must enter a code after the password; a user whose
-role requires 2FA but has none must set it up first. Until then only the 2FA
-pages, logout and static files answer. Bearer-token API calls are checked at
-token issue instead (accounts.services.token_create)."""
+A user with an authenticator app or a passkey must use one after the password
+(a passkey sign-in is both steps at once); a user whose role requires 2FA but
+has none must set one up first. Until then only the pages of that step, logout
+and static files answer. Bearer-token API calls are checked at token issue
+instead (accounts.services.token_create)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,25 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, ResolverMatch, resolve, reverse
 from django.utils.http import urlencode
 
-from .two_factor import ENROLLED_SESSION_KEY, two_factor_required
+from .two_factor import ENROLLED_SESSION_KEY, session_is_verified, two_factor_required
 
-EXEMPT_NAMES = {"two-factor-verify", "two-factor-setup", "logout"}
+# Open to a signed-in user who has a factor but has not used it in this session.
+VERIFY_ROUTES = {"accounts:two-factor-verify", "accounts:logout", "mfa_authenticate"}
+# Open as well to a user who must set up a factor and has none yet. Adding one
+# asks for the password again (allauth's reauthentication) and proves the factor.
+SETUP_ROUTES = VERIFY_ROUTES | {
+    "accounts:two-factor-setup",
+    "accounts:security",
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_add_webauthn",
+    "mfa_view_recovery_codes",
+    "mfa_download_recovery_codes",
+    "account_reauthenticate",
+}
 
 
 class TwoFactorMiddleware:
@@ -26,29 +40,33 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if not user.is_authenticated or user.is_verified() or self._exempt(request):  # type: ignore[union-attr,attr-defined]
+        if not user.is_authenticated or self._always_open(request) or session_is_verified(request):
             return self.get_response(request)
         if request.session.get(ENROLLED_SESSION_KEY):
+            if self._route(request) in VERIFY_ROUTES:
+                return self.get_response(request)
             return self._send_to(request, "accounts:two-factor-verify", "A one-time code is required.")
         if two_factor_required(user):
+            if self._route(request) in SETUP_ROUTES:
+                return self.get_response(request)
             return self._send_to(
                 request, "accounts:two-factor-setup", "Set up two-factor authentication first."
             )
         return self.get_response(request)
 
     @staticmethod
-    def _exempt(request: HttpRequest) -> bool:
-        if request.path.startswith(settings.STATIC_URL) or request.path == "/healthz":
-            return True
-        match = request.resolver_match
-        if match is None:
-            from django.urls import Resolver404, resolve
+    def _always_open(request: HttpRequest) -> bool:
+        return request.path.startswith(settings.STATIC_URL) or request.path == "/healthz"
 
+    @staticmethod
+    def _route(request: HttpRequest) -> str:
+        match: ResolverMatch | None = request.resolver_match
+        if match is None:
             try:
                 match = resolve(request.path_info)
             except Resolver404:
-                return False
-        return match.url_name in EXEMPT_NAMES and match.namespace == "accounts"
+                return ""
+        return match.view_name
 
     @staticmethod
     def _send_to(request: HttpRequest, name: str, detail: str) -> HttpResponse:

@@ -24,6 +24,7 @@ HOOKS = {
     "get_email_verification_redirect_url": ["self", "email_address"],
     "render_mail": ["self", "template_prefix", "email", "context", "headers"],
     "send_notification_mail": ["self", "template_prefix", "user", "context", "email"],
+    "respond_user_inactive": ["self", "request", "user"],
 }
 
 
@@ -31,7 +32,7 @@ def test_the_pinned_allauth_version_is_the_one_installed() -> None:
     from pathlib import Path
 
     pins = (Path(__file__).resolve().parents[2] / "requirements.txt").read_text()
-    assert f"django-allauth=={allauth.__version__}" in pins
+    assert f"django-allauth[mfa]=={allauth.__version__}" in pins
 
 
 def test_the_adapter_hooks_we_override_keep_their_signatures() -> None:
@@ -54,3 +55,37 @@ def test_the_models_and_signals_we_use_exist() -> None:
     assert list(inspect.signature(EmailAddress.send_confirmation).parameters) == ["self", "request", "signup"]
     assert signals.password_changed
     assert signals.password_reset
+
+
+MFA_HOOKS = {
+    "can_delete_authenticator": ["self", "authenticator"],
+    "get_public_key_credential_rp_entity": ["self"],
+}
+
+
+def test_the_mfa_adapter_hooks_we_override_keep_their_signatures() -> None:
+    from allauth.mfa.adapter import DefaultMFAAdapter
+
+    from accounts.allauth_adapter import MFAAdapter
+
+    for name, parameters in MFA_HOOKS.items():
+        assert list(inspect.signature(getattr(DefaultMFAAdapter, name)).parameters) == parameters, name
+    overridden = {name for name in vars(MFAAdapter) if not name.startswith("_")}
+    assert overridden <= set(MFA_HOOKS), "a new override must be listed here"
+
+
+def test_the_mfa_pieces_we_use_exist() -> None:
+    """accounts.two_factor, two_factor_views, mfa_events, mfa_forms and the one
+    reach into allauth's internals (accounts.mfa_bridge)."""
+    from allauth.mfa import signals as mfa_signals
+    from allauth.mfa.base.forms import AuthenticateForm
+    from allauth.mfa.webauthn.forms import AddWebAuthnForm, AuthenticateWebAuthnForm
+    from allauth.mfa.webauthn.internal import auth as webauthn_auth
+
+    assert list(inspect.signature(webauthn_auth.begin_authentication).parameters) == ["user"]
+    assert set(AuthenticateForm.base_fields) == {"code"}
+    assert set(AuthenticateWebAuthnForm.base_fields) == {"credential"}
+    assert set(AddWebAuthnForm.base_fields) == {"name", "credential", "passwordless"}
+    for name in ("authenticator_added", "authenticator_removed", "authenticator_reset", "authenticator_used"):
+        assert getattr(mfa_signals, name)
+    assert mfa_signals.authentication_failed

@@ -39,11 +39,15 @@ INSTALLED_APPS = [
     "channels",
     "csp",
     "axes",
+    # Kept only so accounts' migration 0009 can read the old TOTP devices and
+    # recovery codes into allauth.mfa; removable in the release after (docs/deploy.md).
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "allauth",
     "allauth.account",
+    # Second factors: TOTP, recovery codes and passkeys (WebAuthn, via fido2).
+    "allauth.mfa",
     # Before the project's apps: its ready() discovers their `tasks` modules.
     "procrastinate.contrib.django",
     "accounts",
@@ -67,7 +71,6 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
     # allauth's request context (its flows read the request from it) and reauthentication.
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -223,12 +226,23 @@ B2BBANK_PRIVACY_VERSION = "2026-11-29"
 # Where people who are stuck (locked out, lost factor) are told to write.
 B2BBANK_SUPPORT_EMAIL = env.str("B2BBANK_SUPPORT_EMAIL", default="support@b2bbank.local")
 
-# Two-factor authentication (django-otp): TOTP apps plus one-time recovery codes.
-# Required for staff and for the roles listed; production defaults to bankers.
+# Two-factor authentication (django-allauth's mfa): an authenticator app (TOTP),
+# passkeys (WebAuthn) and one-time recovery codes. Required for staff and for the
+# roles listed (either factor will do); production defaults to bankers.
 B2BBANK_2FA_REQUIRED_FOR_STAFF = env.bool("B2BBANK_2FA_REQUIRED_FOR_STAFF", default=True)
 B2BBANK_2FA_REQUIRED_ROLES: list[str] = env.list("B2BBANK_2FA_REQUIRED_ROLES", default=["banker"])
-OTP_TOTP_ISSUER = "b2bbank"
-OTP_TOTP_THROTTLE_FACTOR = 1
+MFA_ADAPTER = "accounts.allauth_adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_FORMS = {"add_webauthn": "accounts.mfa_forms.AddPasskeyForm"}
+# A passkey alone signs in (it is possession plus the device's PIN or biometrics).
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "b2bbank"
+# One 30-second step either side, as django-otp allowed: phones whose clocks drift still work.
+MFA_TOTP_TOLERANCE = 1
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+# Plain http origins are accepted only where a setting says so (development and the
+# browser tests at http://localhost); production serves https.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("B2BBANK_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
 
 # Sessions: 30 minutes idle, 12 hours in all (accounts.session_limits).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)

@@ -12,6 +12,8 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.
 # B2BBANK_2FA_REQUIRED_FOR_STAFF=1 B2BBANK_2FA_REQUIRED_ROLES=banker.
 B2BBANK_2FA_REQUIRED_FOR_STAFF = env.bool("B2BBANK_2FA_REQUIRED_FOR_STAFF", default=False)
 B2BBANK_2FA_REQUIRED_ROLES = env.list("B2BBANK_2FA_REQUIRED_ROLES", default=[])
+# Passkeys on http://localhost during development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("B2BBANK_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=True)
 
 if "default" not in DATABASES:
     from b2bbank.embedded_postgres import embedded_database_settings
