@@ -62,7 +62,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/bandit -q -r accounts audit b2bbank directory loans chat documents jobs notifications -x '*/tests/*,*/migrations/*' --severity-level high
+	$(BIN)/bandit -q -r accounts authentication audit b2bbank directory loans chat documents jobs notifications -x '*/tests/*,*/migrations/*' --severity-level high
 
 ## audit-deps: known vulnerabilities in the pinned requirements. --strict fails when a
 ## package could not be checked (e.g. no route to the vulnerability database).

@@ -38,7 +38,7 @@ def _fresh_cache() -> None:
     process-local cache would not (throttle counters, cached directory searches)."""
     from django.core.cache import cache
 
-    from accounts.token_cache import token_cache
+    from authentication.token_cache import token_cache
 
     cache.clear()
     token_cache.forget_all()
@@ -48,7 +48,7 @@ def _fresh_cache() -> None:
 def _token_cache_listener_stopped_before_teardown(django_db_setup):  # type: ignore[no-untyped-def]
     """The token cache's listener holds a connection to the test database, which
     must be closed before the database is dropped."""
-    from accounts.token_cache import token_cache
+    from authentication.token_cache import token_cache
 
     yield
     token_cache.stop()

@@ -17,7 +17,7 @@ from audit.admin_trail import AuditedAdminMixin
 from . import services
 from .choices import VerificationStatus
 from .forms import RejectBankerForm
-from .models import ApiToken, BankerEvidence, BankerProfile, BusinessOwnerProfile, TermsConsent, User
+from .models import BankerEvidence, BankerProfile, BusinessOwnerProfile, TermsConsent, User
 
 
 class OwnerProfileInline(admin.StackedInline):
@@ -213,17 +213,6 @@ class BankerProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
     @admin.action(description="Reject selected bankers")
     def reject_bankers(self, request: HttpRequest, queryset: QuerySet[BankerProfile]) -> None:
         _set_verification(request, queryset, VerificationStatus.REJECTED)
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("user", "created_at", "expires_at", "revoked_at")
-    list_select_related = ("user",)
-    search_fields = ("user__email",)
-    readonly_fields = ("user", "key_hash", "created_at", "expires_at", "revoked_at")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
 
 @admin.register(TermsConsent)

@@ -6,6 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self) -> None:
-        # Imported for their receivers: directory listing announcements, the login
-        # receiver, the token cache's own forgetting, allauth's password and mfa signals.
-        from . import listing_events, mfa_events, password_events, session_events, token_events  # noqa: F401
+        # Imported for their receivers: directory listing announcements.
+        from . import listing_events  # noqa: F401

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 
 from b2bbank.decimal_input import PlainDecimalFormField
 
@@ -108,12 +107,6 @@ class NamesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("first_name", "last_name")
-
-
-class EmailLoginForm(AuthenticationForm):
-    username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
 
 
 class CloseAccountForm(forms.Form):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -229,34 +227,6 @@ class BankerProfile(models.Model):
     @property
     def industry_labels(self) -> list[str]:
         return [Industry(i).label for i in self.industries]
-
-
-class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
-    def live(self) -> ApiTokenQuerySet:
-        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-
-class ApiToken(models.Model):
-    """An opaque bearer token for API clients. Only its SHA-256 is stored, so a
-    database leak does not leak usable tokens."""
-
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ApiTokenQuerySet.as_manager()
-
-    class Meta:
-        indexes = [models.Index(fields=["user", "expires_at"], name="apitoken_user_expiry")]
-
-    def __str__(self) -> str:
-        return f"token {self.pk} for {self.user_id}"
-
-    @staticmethod
-    def hash_key(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
 
 
 class TermsConsent(models.Model):

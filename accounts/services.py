@@ -1,19 +1,15 @@
-"""Every write to accounts: sign-up, profile edits, verification, API tokens."""
+"""Every write to accounts: sign-up, profile edits, verification, deactivation."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Collection, Mapping
-from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -26,7 +22,6 @@ from .choices import Role, VerificationStatus
 from .models import (
     BANKER_PROFILE_FIELDS,
     OWNER_PROFILE_FIELDS,
-    ApiToken,
     BankerEvidence,
     BankerProfile,
     BusinessOwnerProfile,
@@ -42,10 +37,6 @@ SIGNUP_DONE = (
     "Sign in with your email address and password to continue; if the address already had an account, "
     "its owner has been told."
 )
-
-
-class InvalidCredentials(NotEligible):
-    code = "invalid_credentials"
 
 
 def _only(fields: Mapping[str, Any], allowed: Collection[str]) -> dict[str, Any]:
@@ -105,9 +96,8 @@ def _new_user(
 
 def _welcome(user: User) -> None:
     """The welcome email is the address confirmation (allauth's signup message,
-    one link); the in-app note points to the page that can send it again."""
-    from .recovery import email_verification_send
-
+    one link, sent by the authentication app on `account_created`); the in-app
+    note points to the page that can send it again."""
     notification_create(
         recipient=user,
         kind="account.created",
@@ -116,10 +106,10 @@ def _welcome(user: User) -> None:
             "Your account is ready. Confirm your email address with the link we sent you: until then "
             "you can look around, but not submit an application or start a conversation."
         ),
-        link=reverse("accounts:email-status"),
+        link=reverse("authentication:email-status"),
         email=False,
     )
-    email_verification_send(request=None, user=user, signup=True)
+    signals.account_created.send(sender=User, user=user)
 
 
 def _tell_the_address_owner(user: User) -> None:
@@ -132,7 +122,7 @@ def _tell_the_address_owner(user: User) -> None:
             "sign in with your existing password. If it was not, you can ignore this message: "
             "nothing on your account has changed."
         ),
-        link=reverse("accounts:login"),
+        link=reverse("authentication:login"),
     )
 
 
@@ -289,55 +279,16 @@ def _tell_banker_the_decision(user: User, status: VerificationStatus, reason: st
     )
 
 
-def token_create(*, request: HttpRequest, email: str, password: str, otp: str = "") -> tuple[str, ApiToken]:
-    """Exchange credentials (and a second factor where the user has one, or must)
-    for a bearer token. Returns the raw key (shown once) and the stored token.
-    The same answer whether the email exists or not."""
-    from . import two_factor
-
-    user = authenticate(request, username=normalize_email(email), password=password)
-    if user is None or not user.is_active:
-        raise InvalidCredentials("Unable to sign in with the email and password provided.")
-    if two_factor.two_factor_enabled(user):
-        if not otp:
-            raise NotEligible(
-                "A one-time code (otp) from your authenticator app, or a recovery code, is required.",
-                code="otp_required",
-            )
-        if not two_factor.verify_code(request=request, user=user, code=otp, in_session=False):
-            raise two_factor.InvalidOtp("That one-time code is not valid.")
-    elif two_factor.two_factor_required(user):
-        raise NotEligible(
-            "Set up two-factor authentication in the web app before using the API.", code="otp_setup_required"
-        )
-    key = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        token = ApiToken.objects.create(
-            user=user,
-            key_hash=ApiToken.hash_key(key),
-            expires_at=timezone.now() + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
-        )
-        audit_log(action="auth.token_created", actor=user, target=token)
-    return key, token
-
-
-@transaction.atomic
-def token_revoke(*, token: ApiToken) -> None:
-    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
-    audit_log(action="auth.token_revoked", actor=token.user, target=token)
-    signals.api_token_revoked.send(sender=ApiToken, token_id=token.pk, user_id=token.user_id)
-
-
 @transaction.atomic
 def user_deactivate(*, user_id: int, actor: Any = None) -> User:
     """Switch an account off: no new sign-in, and every session, API token and
     websocket it has ends now (sessions and tokens are refused for inactive users;
-    tokens are also revoked so reactivation does not bring them back)."""
+    authentication.token_events also revokes the tokens, on `user_deactivated`,
+    so reactivation does not bring them back)."""
     user = User.objects.select_for_update().get(pk=user_id)
     was_active = user.is_active
     user.is_active = False
     user.save(update_fields=["is_active"])
-    ApiToken.objects.filter(user_id=user_id, revoked_at__isnull=True).update(revoked_at=timezone.now())
     audit_log(
         action="auth.user_deactivated",
         actor=actor,

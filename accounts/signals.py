@@ -3,8 +3,6 @@ does not need to know who holds sockets or caches for a user."""
 
 from django.dispatch import Signal
 
-# Sent inside the transaction that revokes the token; kwargs: token_id, user_id.
-api_token_revoked = Signal()
 # Sent inside the transaction that deactivates the user; kwargs: user_id.
 user_deactivated = Signal()
 # Sent whenever something the directory lists about a banker may have changed:
@@ -15,7 +13,6 @@ banker_listing_changed = Signal()
 # pending or rejected): their open applications and conversations must stop.
 # kwargs: banker_id, actor (the staff user, or None).
 banker_verification_revoked = Signal()
-# Sent inside the transaction that gives a user a new password (change or reset):
-# their websockets must close (sessions and API tokens end in accounts.recovery).
-# kwargs: user_id.
-credentials_changed = Signal()
+# Sent inside the transaction that creates an account (sign-up): its address is
+# to be confirmed (authentication.recovery sends the link). kwargs: user.
+account_created = Signal()

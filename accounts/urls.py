@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import two_factor_views, views
+from . import views
 
 app_name = "accounts"
 
@@ -9,19 +9,13 @@ urlpatterns = [
     path("signup/business-owner/", views.signup, {"kind": "business-owner"}, name="signup-owner"),
     path("signup/banker/", views.signup, {"kind": "banker"}, name="signup-banker"),
     path("signup/done/", views.signup_done, name="signup-done"),
-    path("login/", views.EmailLoginView.as_view(), name="login"),
-    path("logout/", views.PostOnlyLogoutView.as_view(), name="logout"),
     path("owner/", views.owner_home, name="owner-home"),
     path("banker/", views.banker_home, name="banker-home"),
     path("banker/verification/", views.banker_verification, name="banker-verification"),
     path("account/profile/", views.profile_settings, name="profile"),
-    path("account/security/", two_factor_views.security, name="security"),
-    path("account/security/setup/", two_factor_views.two_factor_setup, name="two-factor-setup"),
-    path("account/email/verify/", views.email_status, name="email-status"),
     path("support/", views.support, name="support"),
     path("terms/", views.terms, name="terms"),
     path("privacy/", views.privacy, name="privacy"),
     path("account/close/", views.account_close_view, name="account-close"),
     path("account/closed/", views.account_closed, name="account-closed"),
-    path("login/verify/", two_factor_views.two_factor_verify, name="two-factor-verify"),
 ]

@@ -1,4 +1,4 @@
-"""Sign-up, sign-in, dashboards and profile settings pages."""
+"""Sign-up, dashboards and profile settings pages."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +19,7 @@ from b2bbank.domain_errors import NotEligible
 from b2bbank.throttling import auth_budget_wait
 from notifications.forms import SECTION_MARKER, EmailPreferencesForm
 
-from . import recovery, services
+from . import services
 from .account_closing import KEPT, account_close
 from .banker_verification import banker_evidence_submit, evidence_checks
 from .choices import Role
@@ -29,13 +28,11 @@ from .forms import (
     BankerEvidenceForm,
     BankerProfileForm,
     CloseAccountForm,
-    EmailLoginForm,
     NamesForm,
     OwnerProfileForm,
 )
-from .lockout import address_slowed_message
 from .models import BankerEvidence, User
-from .permissions import has_verified_email, role_required
+from .permissions import role_required
 
 SIGNUP_FORMS = {
     "business-owner": (Role.BUSINESS_OWNER, OwnerProfileForm, services.business_owner_signup),
@@ -107,48 +104,8 @@ def signup_done(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/signup_done.html", {"email": done["email"], "role": done["role"]})
 
 
-class EmailLoginView(LoginView):
-    """Sign-in. Each client address gets the `login` budget of attempts per
-    minute: past it, a 429 that says how long to wait (the typed address kept),
-    never a lockout of everyone behind the address. Accounts themselves are
-    locked by django-axes (accounts.lockout)."""
-
-    template_name = "accounts/login.html"
-    authentication_form = EmailLoginForm
-    redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        wait = auth_budget_wait(request, scope="login")
-        if wait is None:
-            return super().post(request, *args, **kwargs)
-        form = self.get_form()
-        form.errors.clear()
-        form.add_error(None, address_slowed_message(ceil(wait)))
-        return self.render_to_response(self.get_context_data(form=form), status=429)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def email_status(request: HttpRequest) -> HttpResponse:
-    """Whether the sign-in address is confirmed, and a button to send the link again."""
-    user: User = request.user  # type: ignore[assignment]
-    if request.method == "POST":
-        wait = auth_budget_wait(request)
-        if wait is None:
-            recovery.email_verification_send(request=request, user=user)
-            messages.success(request, f"We have emailed a new confirmation link to {user.email}.")
-        else:
-            messages.error(request, f"Too many requests. Wait {ceil(wait)} seconds and try again.")
-        return redirect("accounts:email-status")
-    return render(request, "accounts/email_status.html", {"verified": has_verified_email(user)})
-
-
 def support(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/support.html", {"support_email": settings.B2BBANK_SUPPORT_EMAIL})
-
-
-class PostOnlyLogoutView(LogoutView):
-    http_method_names = ["post", "options"]
 
 
 @login_required

@@ -18,7 +18,7 @@ class B2BAdminSite(AdminSite):
         if not super().has_permission(request):
             return False
         if settings.B2BBANK_2FA_REQUIRED_FOR_STAFF:
-            from accounts.two_factor import session_is_verified
+            from authentication.two_factor import session_is_verified
 
             return session_is_verified(request)
         return True

@@ -14,17 +14,16 @@ os.environ.setdefault("DJANGO_DB_POOL", "1")
 # Django must be set up before anything imports models.
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.routing import ProtocolTypeRouter  # noqa: E402
 
-from accounts.websocket_auth import WebsocketAuthMiddleware  # noqa: E402
 from b2bbank.request_limits import allow_long_request_lines  # noqa: E402
 from b2bbank.websocket_origin import SameOriginValidator  # noqa: E402
-from chat.routing import websocket_urlpatterns  # noqa: E402
+from chat.routing import websocket_application  # noqa: E402
 
 allow_long_request_lines()  # an over-long address gets an answer under Daphne too
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": SameOriginValidator(WebsocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
+        "websocket": SameOriginValidator(websocket_application()),
     }
 )

@@ -10,6 +10,7 @@ from b2bbank.health import healthz
 
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("accounts.api.urls")),
+    path("", include("authentication.api.urls")),
     path("", include("directory.api.urls")),
     path("", include("loans.api.urls")),
     path("", include("chat.api.urls")),
@@ -26,7 +27,8 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("dashboard/", account_views.dashboard, name="dashboard"),
     path("", include("accounts.urls")),
-    path("", include("accounts.allauth_urls")),
+    path("", include("authentication.urls")),
+    path("", include("authentication.allauth_urls")),
     path("", include("directory.urls")),
     path("", include("loans.urls")),
     path("", include("chat.urls")),

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from rest_framework import serializers
 
-from accounts.session_limits import session_expires_at, session_recheck
+from authentication.session_limits import session_expires_at, session_recheck
 from b2bbank.domain_errors import DomainError
 from b2bbank.json_input import InvalidJson, strict_loads
 from b2bbank.realtime import user_group

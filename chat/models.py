@@ -110,7 +110,7 @@ class RealtimeTicket(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     # The API token the ticket was issued under, if any: revoking it closes the socket.
     token = models.ForeignKey(
-        "accounts.ApiToken", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        "authentication.ApiToken", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     # The browser session the ticket was issued under, if any: it dies with it.
     session_key = models.CharField(max_length=40, blank=True, default="")

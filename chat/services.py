@@ -21,9 +21,9 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from accounts.models import ApiToken
 from accounts.permissions import is_business_owner, require_verified_email
 from accounts.selectors import verified_bankers
+from authentication.models import ApiToken
 from b2bbank.domain_errors import DomainError, Forbidden, NotFound
 from b2bbank.realtime import publish_all_on_commit, publish_on_commit
 from documents.models import ChatAttachment

@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 
-from accounts.signals import api_token_revoked, credentials_changed, user_deactivated
+from accounts.signals import user_deactivated
+from authentication.signals import api_token_revoked, credentials_changed
 
 from .services import sockets_close_for, sockets_close_for_token
 

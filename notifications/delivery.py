@@ -25,7 +25,7 @@ def email_link(link: str) -> str:
     if link.startswith(("http://", "https://")):
         return link
     query = urlencode({"next": link})
-    return f"{settings.SITE_URL.rstrip('/')}{reverse('accounts:login')}?{query}"
+    return f"{settings.SITE_URL.rstrip('/')}{reverse('authentication:login')}?{query}"
 
 
 def email_body(notification: Notification) -> str:

@@ -18,7 +18,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from conftest import ACTORS
 from tests.access import ANON_PAGE, Case
 
-LOCAL_APPS = ("accounts", "audit", "idempotency", "notifications", "directory", "loans", "chat", "documents")
+LOCAL_APPS = (
+    "accounts",
+    "authentication",
+    "audit",
+    "idempotency",
+    "notifications",
+    "directory",
+    "loans",
+    "chat",
+    "documents",
+)
 SOURCES = ["tests.platform_access", *(f"{app}.tests.access" for app in LOCAL_APPS)]
 
 

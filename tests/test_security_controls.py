@@ -12,8 +12,8 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from accounts.session_limits import LAST_SEEN, STARTED
 from accounts.tests.factories import PASSWORD
+from authentication.session_limits import LAST_SEEN, STARTED
 from b2bbank.settings.https import HTTPS_SETTINGS
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_failed_api_logins_lock_the_email_too(owner_a: Any) -> None:
 
 def test_five_failures_across_emails_from_one_ip_lock_nobody_else(owner_a: Any) -> None:
     """Issue #14: an address is slowed by the `login` throttle, never locked
-    (accounts/tests/test_lockout.py has the throttle's own tests)."""
+    (authentication/tests/test_lockout.py has the throttle's own tests)."""
     client = Client(REMOTE_ADDR="10.9.9.9")
     codes = [fail_logins(client, f"probe{index}@example.com", 1)[0] for index in range(5)]
     assert codes == [200, 200, 200, 200, 200]

@@ -1,21 +1,10 @@
 from django.urls import path
 
-from . import recovery_views, views
+from . import views
 
 urlpatterns = [
     path("auth/signup/business-owner/", views.BusinessOwnerSignupApi.as_view(), name="signup-business-owner"),
     path("auth/signup/banker/", views.BankerSignupApi.as_view(), name="signup-banker"),
-    path("auth/token/", views.TokenCreateApi.as_view(), name="token"),
-    path("auth/logout/", views.LogoutApi.as_view(), name="logout"),
-    path("auth/password/reset/", recovery_views.PasswordResetApi.as_view(), name="password-reset"),
-    path(
-        "auth/password/reset/confirm/",
-        recovery_views.PasswordResetConfirmApi.as_view(),
-        name="password-reset-confirm",
-    ),
-    path("auth/password/change/", recovery_views.PasswordChangeApi.as_view(), name="password-change"),
-    path("auth/email/verify/", recovery_views.EmailVerifyApi.as_view(), name="email-verify"),
-    path("auth/email/resend/", recovery_views.EmailResendApi.as_view(), name="email-resend"),
     path("me/", views.MeApi.as_view(), name="me"),
     path("admin/bankers/<int:banker_id>/verify/", views.BankerVerifyApi.as_view(), name="banker-verify"),
 ]

@@ -1,8 +1,7 @@
-"""Accounts API: sign-up, tokens, the current user, banker verification."""
+"""Accounts API: sign-up, the current user, banker verification."""
 
 from __future__ import annotations
 
-from django.contrib.auth import logout
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -13,7 +12,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.choices import Role
-from accounts.models import ApiToken, BankerProfile, normalize_email
+from accounts.models import BankerProfile, normalize_email
 from accounts.permissions import IsAdmin
 from accounts.selectors import user_with_profile
 from accounts.services import SIGNUP_DONE
@@ -25,14 +24,12 @@ from .serializers import (
     MeUpdateInput,
     OwnerSignupInput,
     SignupOutput,
-    TokenInput,
-    TokenOutput,
     VerifyInput,
     VerifyOutput,
 )
 
 
-class _AuthEndpoint(APIView):
+class AuthEndpoint(APIView):
     """Anonymous endpoints that trade in credentials get a tight throttle."""
 
     # No session authentication: these need no CSRF token and act on no account.
@@ -48,7 +45,7 @@ def _signup_answer(email: str, role: Role) -> Response:
     return Response(SignupOutput(body).data, status=status.HTTP_201_CREATED)
 
 
-class BusinessOwnerSignupApi(_AuthEndpoint):
+class BusinessOwnerSignupApi(AuthEndpoint):
     @extend_schema(request=OwnerSignupInput, responses={201: SignupOutput})
     def post(self, request: Request) -> Response:
         data = OwnerSignupInput(data=request.data)
@@ -58,7 +55,7 @@ class BusinessOwnerSignupApi(_AuthEndpoint):
         return _signup_answer(user_fields["email"], Role.BUSINESS_OWNER)
 
 
-class BankerSignupApi(_AuthEndpoint):
+class BankerSignupApi(AuthEndpoint):
     @extend_schema(request=BankerSignupInput, responses={201: SignupOutput})
     def post(self, request: Request) -> Response:
         data = BankerSignupInput(data=request.data)
@@ -66,27 +63,6 @@ class BankerSignupApi(_AuthEndpoint):
         user_fields, profile = data.split()
         services.banker_signup(**user_fields, profile=profile)
         return _signup_answer(user_fields["email"], Role.BANKER)
-
-
-class TokenCreateApi(_AuthEndpoint):
-    @extend_schema(request=TokenInput, responses={200: TokenOutput})
-    def post(self, request: Request) -> Response:
-        data = TokenInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        key, token = services.token_create(request=request._request, **data.validated_data)
-        return Response(TokenOutput({"token": key, "expires_at": token.expires_at}).data)
-
-
-class LogoutApi(APIView):
-    permission_classes = (IsAuthenticated,)
-
-    @extend_schema(request=None, responses={204: None})
-    def post(self, request: Request) -> Response:
-        if isinstance(request.auth, ApiToken):
-            services.token_revoke(token=request.auth)
-        else:
-            logout(request._request)
-        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):

@@ -1,5 +1,5 @@
 """NOTIFY `accounts_auth_changed` with the ids of the users whose account or API
-tokens a statement changed, so each process's token cache (accounts.token_cache)
+tokens a statement changed, so each process's token cache (authentication.token_cache)
 forgets them as the change commits, whoever wrote it. Statement-level triggers
 with transition tables: one notice per statement, however many rows."""
 

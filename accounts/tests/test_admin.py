@@ -31,9 +31,9 @@ def test_admin_lists_and_searches(client: Client, staff: User, banker_x: User, o
 def test_admin_deactivate_action_ends_tokens(client: Client, staff: User, owner_a: User) -> None:
     from django.test import RequestFactory
 
-    from accounts.models import ApiToken
-    from accounts.services import token_create
     from accounts.tests.factories import PASSWORD
+    from authentication.models import ApiToken
+    from authentication.services import token_create
 
     _, token = token_create(request=RequestFactory().post("/"), email=owner_a.email, password=PASSWORD)
     client.force_login(staff)

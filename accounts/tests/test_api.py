@@ -9,9 +9,10 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.choices import VerificationStatus
-from accounts.models import ApiToken, BankerProfile, User
+from accounts.models import BankerProfile, User
 from accounts.services import SIGNUP_DONE
 from accounts.tests.factories import PASSWORD
+from authentication.models import ApiToken
 from tests.jobs import send_queued_emails
 
 pytestmark = pytest.mark.django_db

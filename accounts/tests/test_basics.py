@@ -12,9 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.models import ApiToken, TermsConsent, User
+from accounts.models import TermsConsent, User
 from accounts.tests.factories import PASSWORD
 from audit.models import AuditRecord
+from authentication.models import ApiToken
 from loans.models import LoanApplication
 from loans.tests.factories import ApplicationFactory
 from tests.jobs import send_queued_emails

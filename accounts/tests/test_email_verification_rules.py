@@ -78,7 +78,7 @@ def test_submit_page_keeps_the_draft_and_the_refusal_offers_to_send_the_link_aga
     page = refused.content.decode()
     assert "Confirm your email address first" in page
     assert "Email me a new confirmation link" in page
-    assert reverse("accounts:email-status") in page
+    assert reverse("authentication:email-status") in page
 
 
 def test_email_status_page_resends_the_link(
@@ -86,9 +86,9 @@ def test_email_status_page_resends_the_link(
 ) -> None:
     client = Client()
     client.force_login(unverified)
-    assert "Not confirmed" in client.get(reverse("accounts:email-status")).content.decode()
+    assert "Not confirmed" in client.get(reverse("authentication:email-status")).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("accounts:email-status"), follow=True)
+        response = client.post(reverse("authentication:email-status"), follow=True)
     assert "We have emailed a new confirmation link" in response.content.decode()
     assert [m.to for m in mail.outbox] == [["unconfirmed@example.com"]]
 

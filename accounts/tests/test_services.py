@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from accounts import services
 from accounts.choices import Product, Role, VerificationStatus
-from accounts.models import ApiToken, BankerProfile, BusinessOwnerProfile, User
+from accounts.models import BankerProfile, BusinessOwnerProfile, User
 from accounts.tests.factories import PASSWORD
+from authentication import services as auth_services
+from authentication.models import ApiToken
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -146,7 +148,7 @@ def test_banker_set_verification_records_time(pending_banker: User) -> None:
 
 
 def test_token_create_stores_only_a_hash(owner_a: User) -> None:
-    key, token = services.token_create(
+    key, token = auth_services.token_create(
         request=RequestFactory().post("/api/v1/auth/token/"), email="OWNER.A@example.com", password=PASSWORD
     )
     assert token.user == owner_a
@@ -160,8 +162,8 @@ def test_token_create_stores_only_a_hash(owner_a: User) -> None:
     [("owner.a@example.com", "wrong-password-1"), ("nobody@example.com", PASSWORD)],
 )
 def test_token_create_refuses_bad_credentials_the_same_way(owner_a: User, email: str, password: str) -> None:
-    with pytest.raises(services.InvalidCredentials) as exc:
-        services.token_create(
+    with pytest.raises(auth_services.InvalidCredentials) as exc:
+        auth_services.token_create(
             request=RequestFactory().post("/api/v1/auth/token/"), email=email, password=password
         )
     assert "Unable to sign in" in exc.value.detail
@@ -171,24 +173,24 @@ def test_token_create_refuses_bad_credentials_the_same_way(owner_a: User, email:
 def test_token_create_refuses_inactive_user(owner_a: User) -> None:
     owner_a.is_active = False
     owner_a.save()
-    with pytest.raises(services.InvalidCredentials):
-        services.token_create(
+    with pytest.raises(auth_services.InvalidCredentials):
+        auth_services.token_create(
             request=RequestFactory().post("/api/v1/auth/token/"), email=owner_a.email, password=PASSWORD
         )
 
 
 def test_token_revoke_marks_token(owner_a: User) -> None:
-    _, token = services.token_create(
+    _, token = auth_services.token_create(
         request=RequestFactory().post("/api/v1/auth/token/"), email=owner_a.email, password=PASSWORD
     )
-    services.token_revoke(token=token)
+    auth_services.token_revoke(token=token)
     assert not ApiToken.objects.live().filter(pk=token.pk).exists()
 
 
 def test_user_deactivate_revokes_tokens_and_is_audited(owner_a: User, staff: User) -> None:
     from audit.models import AuditRecord
 
-    _, token = services.token_create(
+    _, token = auth_services.token_create(
         request=RequestFactory().post("/"), email=owner_a.email, password=PASSWORD
     )
     services.user_deactivate(user_id=owner_a.pk, actor=staff)

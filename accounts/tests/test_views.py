@@ -41,7 +41,7 @@ def test_owner_signs_up_checks_the_inbox_then_signs_in_to_the_dashboard(client: 
     assert "_auth_user_id" not in client.session  # not signed in by the sign-up itself
     assert User.objects.get().email == "ola@example.com"
     signed_in = client.post(
-        reverse("accounts:login"), {"username": "ola@example.com", "password": PASSWORD}, follow=True
+        reverse("authentication:login"), {"username": "ola@example.com", "password": PASSWORD}, follow=True
     )
     assert signed_in.redirect_chain[-1][0] == reverse("accounts:owner-home")
     assert "Ola Bakery" in signed_in.content.decode()
@@ -61,7 +61,7 @@ def test_banker_signup_says_verification_comes_next_and_the_dashboard_shows_it(c
         follow=True,
     )
     assert "Our team verifies every banker" in response.content.decode()
-    client.post(reverse("accounts:login"), {"username": "ola@example.com", "password": PASSWORD})
+    client.post(reverse("authentication:login"), {"username": "ola@example.com", "password": PASSWORD})
     assert "awaiting verification" in client.get(reverse("accounts:banker-home")).content.decode()
 
 
@@ -126,20 +126,24 @@ def test_signup_with_a_taken_email_any_case_looks_exactly_like_a_new_one(
 
 def test_login_with_email_in_any_case(client: Client, owner_a: User) -> None:
     response = client.post(
-        reverse("accounts:login"), {"username": "Owner.A@EXAMPLE.com", "password": PASSWORD}, follow=True
+        reverse("authentication:login"),
+        {"username": "Owner.A@EXAMPLE.com", "password": PASSWORD},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("accounts:owner-home")
 
 
 def test_login_wrong_password_shows_error(client: Client, owner_a: User) -> None:
-    response = client.post(reverse("accounts:login"), {"username": owner_a.email, "password": "nope-nope"})
+    response = client.post(
+        reverse("authentication:login"), {"username": owner_a.email, "password": "nope-nope"}
+    )
     assert response.status_code == 200
     assert "correct email and password" in response.content.decode()
 
 
 def test_logout_ends_session(client: Client, owner_a: User) -> None:
     client.force_login(owner_a)
-    client.post(reverse("accounts:logout"))
+    client.post(reverse("authentication:logout"))
     assert client.get(reverse("accounts:owner-home")).status_code == 302
 
 

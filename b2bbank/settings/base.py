@@ -39,7 +39,7 @@ INSTALLED_APPS = [
     "channels",
     "csp",
     "axes",
-    # Kept only so accounts' migration 0009 can read the old TOTP devices and
+    # Kept only so authentication's migration 0002 can read the old TOTP devices and
     # recovery codes into allauth.mfa; removable in the release after (docs/deploy.md).
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     # Before the project's apps: its ready() discovers their `tasks` modules.
     "procrastinate.contrib.django",
     "accounts",
+    "authentication",
     "audit",
     "idempotency",
     "directory",
@@ -74,8 +75,8 @@ MIDDLEWARE = [
     # allauth's request context (its flows read the request from it) and reauthentication.
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "accounts.session_limits.SessionLimitsMiddleware",
-    "accounts.two_factor_middleware.TwoFactorMiddleware",
+    "authentication.session_limits.SessionLimitsMiddleware",
+    "authentication.two_factor_middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, so it sees the outcome of every authentication attempt.
@@ -168,17 +169,17 @@ AUTHENTICATION_BACKENDS = [
 # ACCOUNT for 30 minutes, whether or not it exists and even with the right password
 # (a password reset unlocks it at once). The client ADDRESS is never locked: an
 # office or a carrier NAT shares one; its sign-in attempts are slowed by the
-# per-address `login` throttle instead (accounts.lockout, OWASP authentication
+# per-address `login` throttle instead (authentication.lockout, OWASP authentication
 # cheat sheet).
 AXES_FAILURE_LIMIT = env.int("B2BBANK_LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("B2BBANK_LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_USERNAME_CALLABLE = "accounts.lockout.username_from_credentials"
+AXES_USERNAME_CALLABLE = "authentication.lockout.username_from_credentials"
 # axes warns that without "ip_address" an address is not rate limited; here the
 # `login` throttle limits it (slowing, not locking, b2bbank.throttling).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_LOCKOUT_CALLABLE = "authentication.lockout.lockout_response"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "b2bbank.client_address.client_ip_for_request"
 
@@ -188,10 +189,10 @@ AXES_CLIENT_IP_CALLABLE = "b2bbank.client_address.client_ip_for_request"
 B2BBANK_TRUSTED_PROXIES: list[str] = env.list("B2BBANK_TRUSTED_PROXIES", default=[])
 
 # Account flows (django-allauth's `account` app behind b2bbank's own pages and
-# API; accounts/allauth_adapter.py): email verification, password reset and
+# API; authentication/allauth_adapter.py): email verification, password reset and
 # change, email change, their rate limits and reauthentication. Sign-up and
 # sign-in stay b2bbank's (roles, profiles, the shared `auth` budget, axes).
-ACCOUNT_ADAPTER = "accounts.allauth_adapter.AccountAdapter"
+ACCOUNT_ADAPTER = "authentication.allauth_adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -231,9 +232,9 @@ B2BBANK_SUPPORT_EMAIL = env.str("B2BBANK_SUPPORT_EMAIL", default="support@b2bban
 # roles listed (either factor will do); production defaults to bankers.
 B2BBANK_2FA_REQUIRED_FOR_STAFF = env.bool("B2BBANK_2FA_REQUIRED_FOR_STAFF", default=True)
 B2BBANK_2FA_REQUIRED_ROLES: list[str] = env.list("B2BBANK_2FA_REQUIRED_ROLES", default=["banker"])
-MFA_ADAPTER = "accounts.allauth_adapter.MFAAdapter"
+MFA_ADAPTER = "authentication.allauth_adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
-MFA_FORMS = {"add_webauthn": "accounts.mfa_forms.AddPasskeyForm"}
+MFA_FORMS = {"add_webauthn": "authentication.mfa_forms.AddPasskeyForm"}
 # A passkey alone signs in (it is possession plus the device's PIN or biometrics).
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "b2bbank"
@@ -244,7 +245,7 @@ MFA_RECOVERY_CODES_SHOW_ONCE = True
 # browser tests at http://localhost); production serves https.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("B2BBANK_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
 
-# Sessions: 30 minutes idle, 12 hours in all (accounts.session_limits).
+# Sessions: 30 minutes idle, 12 hours in all (authentication.session_limits).
 SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
@@ -274,7 +275,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-LOGIN_URL = "accounts:login"
+LOGIN_URL = "authentication:login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
 
@@ -365,7 +366,7 @@ else:
 REST_FRAMEWORK = {
     # Bearer first so an unauthenticated API call answers 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.authentication.BearerTokenAuthentication",
+        "authentication.bearer.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -383,7 +384,7 @@ REST_FRAMEWORK = {
         "user": env.str("B2BBANK_THROTTLE_USER", default="1200/min"),
         "auth": env.str("B2BBANK_THROTTLE_AUTH", default="10/min"),
         # Sign-in attempts per client address (page and token API): slows a guesser
-        # without locking out the office behind the address (accounts.lockout).
+        # without locking out the office behind the address (authentication.lockout).
         "login": env.str("B2BBANK_THROTTLE_LOGIN", default="30/min"),
         # Chat messages per user, REST and websocket (chat/rate_limit.py).
         "chat_send": env.str("B2BBANK_THROTTLE_CHAT_SEND", default="60/min"),
@@ -412,7 +413,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 API_TOKEN_TTL_HOURS = env.int("B2BBANK_API_TOKEN_TTL_HOURS", default=12)
-# How long a process may answer a bearer token from memory (accounts.token_cache).
+# How long a process may answer a bearer token from memory (authentication.token_cache).
 # Revocation stays immediate: PostgreSQL notifies every process as a change commits.
 # 0 reads every token from the database (e.g. behind a transaction-mode pooler,
 # where LISTEN does not work).

@@ -36,7 +36,7 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 # Two-factor enforcement is off for the suite at large (fixtures sign in with
-# force_login); tests/test_two_factor.py turns it on and checks every path.
+# force_login); authentication/tests/test_two_factor.py turns it on and checks every path.
 B2BBANK_2FA_REQUIRED_FOR_STAFF = False
 B2BBANK_2FA_REQUIRED_ROLES = []
 

@@ -93,6 +93,7 @@ def load() -> str:
     from django.db import connection
 
     from accounts import services
+    from authentication import services as auth_services
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # as a deploy would
@@ -112,7 +113,7 @@ def load() -> str:
     )
     from django.test import RequestFactory
 
-    key, _ = services.token_create(
+    key, _ = auth_services.token_create(
         request=RequestFactory().post("/"), email="bench.owner@example.com", password=password
     )
     connection.close()

@@ -12,8 +12,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import ApiToken
 from accounts.permissions import IsBusinessOwner
+from authentication.models import ApiToken
 from b2bbank.json_input import StrictJSONParser
 from chat import attachments, selectors, services
 from chat.permissions import CanChat

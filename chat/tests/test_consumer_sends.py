@@ -12,7 +12,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.test import Client, override_settings
 
-from accounts.session_limits import LAST_SEEN
+from authentication.session_limits import LAST_SEEN
 from chat import rate_limit, send_queue
 from chat.consumers import SESSION_EXPIRED
 from chat.models import Message

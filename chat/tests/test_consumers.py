@@ -278,7 +278,7 @@ def test_logout_closes_the_users_sockets(owner_a: Any, banker_x: Any) -> None:
         client = await sync_to_async(session_client)(owner_a)
         owner = await sockets.connect(await socket_for(client=client))
         banker = await sockets.connect(await socket_for(banker_x))
-        response = await sync_to_async(client.post)(reverse("accounts:logout"))
+        response = await sync_to_async(client.post)(reverse("authentication:logout"))
         assert response.status_code == 302
         assert await owner.receive_output() == {"type": "websocket.close", "code": LOGGED_OUT}
         assert await banker.receive_nothing()
@@ -303,8 +303,8 @@ def test_events_from_other_apps_are_forwarded(owner_a: Any) -> None:
 def test_revoking_the_api_token_closes_sockets_opened_with_its_tickets(owner_a: Any) -> None:
     from django.test import RequestFactory
 
-    from accounts.services import token_create, token_revoke
     from accounts.tests.factories import PASSWORD
+    from authentication.services import token_create, token_revoke
 
     _, token = token_create(request=RequestFactory().post("/"), email=owner_a.email, password=PASSWORD)
     key, _ = services.ticket_issue(user=owner_a, token=token)
@@ -336,8 +336,8 @@ def test_ticket_api_ties_the_ticket_to_the_bearer_token(owner_a: Any) -> None:
     from django.test import RequestFactory
     from rest_framework.test import APIClient
 
-    from accounts.services import token_create
     from accounts.tests.factories import PASSWORD
+    from authentication.services import token_create
 
     raw, token = token_create(request=RequestFactory().post("/"), email=owner_a.email, password=PASSWORD)
     client = APIClient()

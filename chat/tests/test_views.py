@@ -106,7 +106,7 @@ def test_nav_has_messages_link_and_socket_script_for_signed_in_users_only(owner_
     html = logged_in(owner_a).get(reverse("chat:inbox")).content.decode()
     assert 'href="/messages/"' in html
     assert "js/realtime.js" in html
-    anonymous = Client().get(reverse("accounts:login")).content.decode()
+    anonymous = Client().get(reverse("authentication:login")).content.decode()
     assert "js/realtime.js" not in anonymous
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from accounts.session_limits import LAST_SEEN
 from accounts.tests.factories import PASSWORD, BankerFactory, OwnerFactory
+from authentication.session_limits import LAST_SEEN
 from loans.models import LoanApplication, Status
 from tests.browser.conftest import screenshot
 from tests.browser.steps import log_in

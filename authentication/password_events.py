@@ -1,5 +1,5 @@
 """A password changed or reset on allauth's pages gets the same housekeeping as
-one through the API (accounts.recovery.credentials_changed): other sessions, API
+one through the API (authentication.recovery.credentials_changed): other sessions, API
 tokens and websockets end, a lockout lifts, an audit row is written."""
 
 from __future__ import annotations

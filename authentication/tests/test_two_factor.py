@@ -17,10 +17,10 @@ from django.test import Client, RequestFactory
 from django_otp.oath import TOTP
 from rest_framework.test import APIClient
 
-from accounts import two_factor
-from accounts.allauth_adapter import AccountAdapter
 from accounts.tests.factories import PASSWORD
 from audit.models import AuditRecord
+from authentication import two_factor
+from authentication.allauth_adapter import AccountAdapter
 
 pytestmark = pytest.mark.django_db
 

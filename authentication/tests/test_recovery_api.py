@@ -12,11 +12,12 @@ from django.core import mail
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
-from accounts.models import ApiToken, User
-from accounts.services import token_create
+from accounts.models import User
 from accounts.tests.factories import PASSWORD, OwnerFactory
 from accounts.tests.mailbox import links_in, only_key
 from audit.models import AuditRecord
+from authentication.models import ApiToken
+from authentication.services import token_create
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 """b2bbank's pages around allauth.mfa: the security overview, the choice of a
 first factor, and the second step of signing in (a code or a passkey).
 Adding, removing and listing factors are allauth's views on b2bbank's templates
-(accounts.allauth_urls)."""
+(authentication.allauth_urls)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import pytest
 from channels.db import database_sync_to_async
 from django.test import RequestFactory
 
-from accounts.recovery import credentials_changed
+from authentication.recovery import credentials_changed
 from chat.consumers import LOGGED_OUT
 from chat.tests.test_consumers import Sockets, run, socket_for, with_sockets
 

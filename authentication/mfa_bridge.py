@@ -1,7 +1,7 @@
 """The one place b2bbank reaches into allauth.mfa beyond its public views,
 forms, signals and settings: the WebAuthn request options for the second step
 of b2bbank's own password sign-in (allauth builds them only inside its own
-login stages). accounts.tests.test_allauth_contract fails if this changes."""
+login stages). authentication.tests.test_allauth_contract fails if this changes."""
 
 from __future__ import annotations
 

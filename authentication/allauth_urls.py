@@ -9,6 +9,8 @@ from allauth.mfa.totp import views as totp_views
 from allauth.mfa.webauthn import views as passkey_views
 from django.urls import path, re_path
 
+from accounts import views as account_views
+
 from . import two_factor_views, views
 
 urlpatterns = [
@@ -65,5 +67,5 @@ urlpatterns = [
     path("login/passkey/", passkey_views.login_webauthn, name="mfa_login_webauthn"),
     # allauth links to these names; they are b2bbank's own pages.
     path("login/", views.EmailLoginView.as_view(), name="account_login"),
-    path("signup/", views.signup_choose, name="account_signup"),
+    path("signup/", account_views.signup_choose, name="account_signup"),
 ]

@@ -79,7 +79,7 @@ def verify_code(*, request: Any, user: Any, code: str, in_session: bool = True) 
     """Check a code from the authenticator app or a recovery code (which is then
     used up) with allauth's own form: its rate limit (ACCOUNT_RATE_LIMITS
     `login_failed`, per user) slows guessing, and failures are audited
-    (`authentication_failed`, accounts.mfa_events). With `in_session` a success
+    (`authentication_failed`, authentication.mfa_events). With `in_session` a success
     becomes the session's second factor (`authenticator_used`); the token API
     keeps no session, so it only notes the use."""
     with context.request_context(request):

@@ -1,4 +1,4 @@
-"""Migration 0009 moves django-otp's authenticator apps and recovery codes to
+"""Migration authentication 0002 moves django-otp's authenticator apps and recovery codes to
 allauth.mfa: the old app's codes and the old recovery codes still sign in."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
-migration = importlib.import_module("accounts.migrations.0009_second_factors_to_allauth_mfa")
+migration = importlib.import_module("authentication.migrations.0002_second_factors_to_allauth_mfa")
 
 
 def old_code(device: TOTPDevice, steps_ahead: int = 0) -> str:

@@ -5,7 +5,7 @@ has an account.
 Two separate controls:
 - the ACCOUNT is locked by django-axes after AXES_FAILURE_LIMIT failures for its
   email (even the right password is refused until the cool-off ends or the
-  password is reset: accounts.recovery.credentials_changed lifts it);
+  password is reset: authentication.recovery.credentials_changed lifts it);
 - the client ADDRESS is only slowed: the `login` throttle answers 429 with the
   seconds to wait, and colleagues behind the same address keep signing in."""
 

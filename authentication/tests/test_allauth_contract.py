@@ -1,6 +1,6 @@
 """What b2bbank relies on in django-allauth, checked so an upgrade that changes
-it fails here rather than in production (accounts.allauth_adapter,
-accounts.recovery, accounts.password_events, accounts.allauth_urls)."""
+it fails here rather than in production (authentication.allauth_adapter,
+authentication.recovery, authentication.password_events, authentication.allauth_urls)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.forms import ChangePasswordForm, ResetPasswordForm, ResetPasswordKeyForm, UserTokenForm
 from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 
-from accounts.allauth_adapter import AccountAdapter
+from authentication.allauth_adapter import AccountAdapter
 
 HOOKS = {
     "send_mail": ["self", "template_prefix", "email", "context"],
@@ -66,7 +66,7 @@ MFA_HOOKS = {
 def test_the_mfa_adapter_hooks_we_override_keep_their_signatures() -> None:
     from allauth.mfa.adapter import DefaultMFAAdapter
 
-    from accounts.allauth_adapter import MFAAdapter
+    from authentication.allauth_adapter import MFAAdapter
 
     for name, parameters in MFA_HOOKS.items():
         assert list(inspect.signature(getattr(DefaultMFAAdapter, name)).parameters) == parameters, name
@@ -75,8 +75,8 @@ def test_the_mfa_adapter_hooks_we_override_keep_their_signatures() -> None:
 
 
 def test_the_mfa_pieces_we_use_exist() -> None:
-    """accounts.two_factor, two_factor_views, mfa_events, mfa_forms and the one
-    reach into allauth's internals (accounts.mfa_bridge)."""
+    """authentication.two_factor, two_factor_views, mfa_events, mfa_forms and the one
+    reach into allauth's internals (authentication.mfa_bridge)."""
     from allauth.mfa import signals as mfa_signals
     from allauth.mfa.base.forms import AuthenticateForm
     from allauth.mfa.webauthn.forms import AddWebAuthnForm, AuthenticateWebAuthnForm

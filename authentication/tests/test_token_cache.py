@@ -1,4 +1,4 @@
-"""Remembered API tokens (accounts.token_cache): used only while the listener is
+"""Remembered API tokens (authentication.token_cache): used only while the listener is
 proven live, forgotten when PostgreSQL announces a committed change to the user
 or its tokens, whoever wrote it."""
 
@@ -15,11 +15,11 @@ from django.db import connection
 from django.test import RequestFactory
 from django.utils import timezone
 
-from accounts import services
-from accounts.models import ApiToken
-from accounts.selectors import token_from_key
 from accounts.tests.factories import PASSWORD, OwnerFactory
-from accounts.token_cache import CHANNEL, TRUST_SECONDS, TokenCache, listener_settings, token_cache
+from authentication import services
+from authentication.models import ApiToken
+from authentication.selectors import token_from_key
+from authentication.token_cache import CHANNEL, TRUST_SECONDS, TokenCache, listener_settings, token_cache
 
 
 def wait_until(predicate: Callable[[], bool], seconds: float = 5.0) -> bool:

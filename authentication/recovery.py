@@ -4,7 +4,7 @@
 The flows themselves are django-allauth's, used through its public forms and
 models (ResetPasswordForm, ResetPasswordKeyForm, UserTokenForm, ChangePasswordForm,
 EmailAddress, EmailConfirmationHMAC); its pages call the same housekeeping
-through allauth's signals (accounts.password_events)."""
+through allauth's signals (authentication.password_events)."""
 
 from __future__ import annotations
 
@@ -17,13 +17,16 @@ from axes.utils import reset as axes_reset
 from django.contrib.auth import SESSION_KEY, update_session_auth_hash
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest
 
+from accounts.models import User
+from accounts.signals import account_created
 from audit.services import audit_log
 from b2bbank.domain_errors import NotEligible
 
 from . import signals
-from .models import ApiToken, User
+from .models import ApiToken
 
 RESET_KEY_INVALID = (
     "This password reset link is invalid, has expired (links work for one hour) or has already "
@@ -142,3 +145,9 @@ def email_verify(*, request: HttpRequest, key: str) -> EmailAddress:
         raise NotEligible(VERIFY_KEY_INVALID, code="verification_key_invalid")
     audit_log(action="auth.email_verified", actor=address.user, target=address.user)
     return address
+
+
+@receiver(account_created, dispatch_uid="authentication.confirm_new_address")
+def _confirm_new_address(sender: Any, user: User, **kwargs: Any) -> None:
+    """A new account's welcome is the address confirmation (allauth's signup message)."""
+    email_verification_send(request=None, user=user, signup=True)

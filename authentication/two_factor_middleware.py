@@ -4,7 +4,7 @@ A user with an authenticator app or a passkey must use one after the password
 (a passkey sign-in is both steps at once); a user whose role requires 2FA but
 has none must set one up first. Until then only the pages of that step, logout
 and static files answer. Bearer-token API calls are checked at token issue
-instead (accounts.services.token_create)."""
+instead (authentication.services.token_create)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,12 @@ from django.utils.http import urlencode
 from .two_factor import ENROLLED_SESSION_KEY, session_is_verified, two_factor_required
 
 # Open to a signed-in user who has a factor but has not used it in this session.
-VERIFY_ROUTES = {"accounts:two-factor-verify", "accounts:logout", "mfa_authenticate"}
+VERIFY_ROUTES = {"authentication:two-factor-verify", "authentication:logout", "mfa_authenticate"}
 # Open as well to a user who must set up a factor and has none yet. Adding one
 # asks for the password again (allauth's reauthentication) and proves the factor.
 SETUP_ROUTES = VERIFY_ROUTES | {
-    "accounts:two-factor-setup",
-    "accounts:security",
+    "authentication:two-factor-setup",
+    "authentication:security",
     "mfa_index",
     "mfa_activate_totp",
     "mfa_add_webauthn",
@@ -45,12 +45,12 @@ class TwoFactorMiddleware:
         if request.session.get(ENROLLED_SESSION_KEY):
             if self._route(request) in VERIFY_ROUTES:
                 return self.get_response(request)
-            return self._send_to(request, "accounts:two-factor-verify", "A one-time code is required.")
+            return self._send_to(request, "authentication:two-factor-verify", "A one-time code is required.")
         if two_factor_required(user):
             if self._route(request) in SETUP_ROUTES:
                 return self.get_response(request)
             return self._send_to(
-                request, "accounts:two-factor-setup", "Set up two-factor authentication first."
+                request, "authentication:two-factor-setup", "Set up two-factor authentication first."
             )
         return self.get_response(request)
 

@@ -59,7 +59,7 @@ def move_second_factors(apps: Any, schema_editor: Any) -> None:
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0008_search_moves_to_directory"),
+        ("authentication", "0001_initial"),
         ("mfa", "0003_authenticator_type_uniq"),
         ("otp_totp", "0003_add_timestamps"),
         ("otp_static", "0003_add_timestamps"),

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from django.test import RequestFactory
 
-from accounts import services
-from accounts.models import ApiToken, User
-from accounts.selectors import token_from_key
+from accounts.models import User
 from accounts.tests.factories import PASSWORD
+from authentication import services
+from authentication.models import ApiToken
+from authentication.selectors import token_from_key
 
 pytestmark = pytest.mark.django_db
 

@@ -1,5 +1,5 @@
 """The accounts API's recovery and verification endpoints (DESIGN.md, Accounts):
-thin views over accounts.recovery, which runs django-allauth's flows."""
+thin views over authentication.recovery, which runs django-allauth's flows."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import recovery
 from accounts.models import User
+from authentication import recovery
 from b2bbank.throttling import ScopedRateThrottle
 
 from .serializers import (

@@ -2,7 +2,7 @@
 the links they carry, and the client address allauth's rate limits count.
 
 Only the adapters' documented hooks are overridden (DefaultAccountAdapter's and
-DefaultMFAAdapter's public methods); accounts.tests.test_allauth_contract fails
+DefaultMFAAdapter's public methods); authentication.tests.test_allauth_contract fails
 if their names or signatures change in a new allauth."""
 
 from __future__ import annotations
@@ -81,13 +81,13 @@ class AccountAdapter(DefaultAccountAdapter):
         return reverse("dashboard")
 
     def get_email_verification_redirect_url(self, email_address: Any) -> str:
-        return reverse("accounts:email-status")
+        return reverse("authentication:email-status")
 
     def respond_user_inactive(self, request: HttpRequest, user: Any) -> HttpResponse:
         # A closed account's passkey (allauth's passkey sign-in) meets the same
         # answer as its password does on b2bbank's sign-in page.
         messages.error(request, "This account is closed. To reopen it, write to support.")
-        return redirect("accounts:login")
+        return redirect("authentication:login")
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -8,7 +8,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from .models import ApiToken, User
+from accounts.models import User
+
+from .models import ApiToken
 from .selectors import token_from_key
 
 

@@ -1,6 +1,6 @@
 """Forget a user's remembered API tokens in this process as soon as accounts
 writes the user or a token, without waiting for the commit's notice
-(accounts.token_cache). The notice is what every process relies on; this makes
+(authentication.token_cache). The notice is what every process relies on; this makes
 the writing thread's own next lookup exact at once, and gives tests, whose
 transactions never commit, the same rules as production."""
 
@@ -11,7 +11,9 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import ApiToken, User
+from accounts.models import User
+
+from .models import ApiToken
 from .signals import api_token_revoked
 from .token_cache import token_cache
 
