@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import two_factor_views, views
+from . import dashboard_views, two_factor_views, views
 
 app_name = "accounts"
 
@@ -11,8 +11,8 @@ urlpatterns = [
     path("signup/done/", views.signup_done, name="signup-done"),
     path("login/", views.EmailLoginView.as_view(), name="login"),
     path("logout/", views.PostOnlyLogoutView.as_view(), name="logout"),
-    path("owner/", views.owner_home, name="owner-home"),
-    path("banker/", views.banker_home, name="banker-home"),
+    path("owner/", dashboard_views.owner_home, name="owner-home"),
+    path("banker/", dashboard_views.banker_home, name="banker-home"),
     path("banker/verification/", views.banker_verification, name="banker-verification"),
     path("account/profile/", views.profile_settings, name="profile"),
     path("account/security/", two_factor_views.security, name="security"),
