@@ -158,7 +158,9 @@ def people(transactional_db: Any) -> dict[str, Any]:
         expires_at=timezone.now() - timedelta(days=1)
     )
     compare = apps[Status.APPROVED]
-    second = ApplicationTrack.objects.create(application=compare, banker=other_banker, status=TrackStatus.OFFERED)
+    second = ApplicationTrack.objects.create(
+        application=compare, banker=other_banker, status=TrackStatus.OFFERED
+    )
     make_offer(second, interest_rate="6.9", approved_amount="150000")
     reviewing = apps[Status.IN_REVIEW]
     DocumentRequestFactory(application=reviewing, requested_by=banker)
@@ -220,7 +222,8 @@ def test_anonymous_form_errors_and_error_pages(new_page: Any, people: dict[str, 
     send(page, "Email me a reset link")
     state(page, "password reset: empty form")
     response = page.goto("/nothing-here/")
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     state(page, "404")
     # A form sent without its CSRF token: the 403 CSRF page.
     page.goto("/login/")
@@ -307,7 +310,8 @@ def test_owner_states(new_page: Any, people: dict[str, Any]) -> None:
     send(page, "Close my account")
     state(page, "close account: no password")
     response = page.goto("/pipeline/")
-    assert response is not None and response.status == 403
+    assert response is not None
+    assert response.status == 403
     state(page, "403")
     empty = new_page(viewport={"width": 390, "height": 900})
     log_in(empty, people["empty_owner"].email, lands_on="/owner/")
