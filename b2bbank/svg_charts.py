@@ -22,8 +22,8 @@ TOP = 12
 BOTTOM = 34  # room for the category labels
 TICKS = 4
 ROW_HEIGHT = 30
-ROW_LABEL = 190  # room for row labels in a row chart
-ROW_LABEL_CHARS = 28
+ROW_LABEL = 220  # room for row labels in a row chart
+ROW_LABEL_CHARS = 24
 
 
 def nice_ceiling(value: float) -> float:
@@ -93,10 +93,14 @@ def column_chart(
     *,
     fmt: Callable[[float], str] = plain_number,
     max_labels: int = 6,
+    counts: bool = False,
 ) -> ColumnChart:
     """Columns for each category and series (None: no value, no bar, "—" in
-    the table). The value axis starts at 0 and ends on a round number."""
+    the table). The value axis starts at 0 and ends on a round number; for
+    `counts` every tick is a whole number."""
     top = nice_ceiling(max((v for _, values in series for v in values if v is not None), default=0))
+    if counts:
+        top = float(max(TICKS, math.ceil(top / TICKS) * TICKS))
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     baseline = float(TOP + plot_height)

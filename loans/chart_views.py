@@ -41,14 +41,12 @@ def _week(day: date) -> str:
     return f"{day:%b} {day.day}"
 
 
-def _hours(value: float) -> str:
-    return f"{value:.1f} h" if value % 1 else f"{value:.0f} h"
-
-
 def _received(banker: Any | None, now: datetime) -> ChartBlock:
     weeks = charts.received_per_week(banker=banker, now=now)
     total = sum(n for _, n in weeks)
-    chart = column_chart([_week(w) for w, _ in weeks], [("Applications", [float(n) for _, n in weeks])])
+    chart = column_chart(
+        [_week(w) for w, _ in weeks], [("Applications", [float(n) for _, n in weeks])], counts=True
+    )
     summary = f"{total} application{'s' if total != 1 else ''} received in the last {charts.WEEKS} weeks."
     return ChartBlock(
         "received", "Applications received per week", summary, chart, ("Week of", "Applications")
@@ -60,16 +58,14 @@ def _review(banker: Any | None, now: datetime) -> ChartBlock:
     chart = column_chart(
         [_week(w.week) for w in weeks],
         [("Median", [w.median_hours for w in weeks]), ("90th percentile", [w.p90_hours for w in weeks])],
-        fmt=_hours,
     )
     reviewed = sum(w.reviewed for w in weeks)
     summary = (
         f"Hours from submission to the first review, by week of submission ({reviewed} reviewed). "
         "Half were reviewed within the median, nine in ten within the 90th percentile."
     )
-    return ChartBlock(
-        "review", "Time to first review", summary, chart, ("Week of", "Median", "90th percentile")
-    )
+    headers = ("Week of", "Median (hours)", "90th percentile (hours)")
+    return ChartBlock("review", "Time to first review (hours)", summary, chart, headers)
 
 
 def _funnel(banker: Any | None, now: datetime) -> ChartBlock:
@@ -92,7 +88,9 @@ def _reasons(banker: Any | None, now: datetime) -> ChartBlock:
 
 def _active(now: datetime) -> ChartBlock:
     weeks = charts.active_bankers(now=now)
-    chart = column_chart([_week(w) for w, _ in weeks], [("Active bankers", [float(n) for _, n in weeks])])
+    chart = column_chart(
+        [_week(w) for w, _ in weeks], [("Active bankers", [float(n) for _, n in weeks])], counts=True
+    )
     peak = max((n for _, n in weeks), default=0)
     summary = f"Bankers who moved at least one application each week; at most {peak} in one week."
     return ChartBlock("active", "Active bankers per week", summary, chart, ("Week of", "Bankers"))

@@ -27,6 +27,7 @@ from .selectors import applications_visible_to, open_offers, tracks_for_viewer, 
 
 # Rows shown in each dashboard list; every list links to the page with all of them.
 SHOWN = 10
+OWNER_FIRST = {Status.INFO_REQUESTED: 0, Status.APPROVED: 1, Status.DRAFT: 2}
 
 
 @dataclass
@@ -44,6 +45,7 @@ class OwnerWork:
     closed_rows: list[OwnerRow]
     info_requested: list[LoanApplication]
     to_compare: list[LoanApplication]
+    open_total: int
 
     @property
     def has_applications(self) -> bool:
@@ -66,8 +68,14 @@ def owner_work(*, owner: Any) -> OwnerWork:
             info_requested.append(application)
         if open_offers(tracks):
             to_compare.append(application)
-    closed_rows = [OwnerRow(a, Status(a.status), owner_next_step(Status(a.status))) for a in closed[:SHOWN]]
-    return OwnerWork(open_rows, closed_rows, info_requested, to_compare)
+    # What waits on the owner first, then drafts, then what waits on the banks.
+    open_rows.sort(key=lambda row: OWNER_FIRST.get(row.status, len(OWNER_FIRST)))
+    # The most recent closed ones fill what the open ones leave of the list (three at least).
+    closed_shown = max(SHOWN - len(open_rows), 3)
+    closed_rows = [
+        OwnerRow(a, Status(a.status), owner_next_step(Status(a.status))) for a in closed[:closed_shown]
+    ]
+    return OwnerWork(open_rows[:SHOWN], closed_rows, info_requested, to_compare, len(open_rows))
 
 
 @dataclass

@@ -72,3 +72,10 @@ def test_rows_scale_to_the_largest_and_long_labels_are_shortened() -> None:
     assert chart.rows[1].short.endswith("…")
     assert len(chart.rows[1].short) == svg_charts.ROW_LABEL_CHARS
     assert chart.rows[0].value_x > chart.rows[1].value_x
+
+
+def test_count_axes_have_whole_number_ticks() -> None:
+    for largest in (1.0, 3.0, 7.0, 10.0, 13.0, 230.0):
+        chart = column_chart(["a"], [("n", [largest])], counts=True)
+        assert all(float(t.label) == int(float(t.label)) for t in chart.ticks), largest
+        assert float(chart.ticks[-1].label) >= largest

@@ -213,3 +213,17 @@ def test_dashboards_refresh_live_on_the_frames_that_exist(owner_a: Any, banker_x
 def test_track_statuses_all_have_a_next_step() -> None:
     assert set(OWNER_NEXT_STEP) == set(Status)
     assert TrackStatus.OFFERED not in OWNER_NEXT_STEP  # the owner reads `approved`
+
+
+def test_owner_dashboard_puts_what_waits_on_them_first_and_stays_short(owner_a: Any, banker_x: Any) -> None:
+    for _ in range(12):
+        ApplicationFactory(owner=owner_a, banker=banker_x, status=Status.SUBMITTED)
+    for _ in range(5):
+        ApplicationFactory(owner=owner_a, banker=banker_x, status=Status.DECLINED)
+    asked = ApplicationFactory(owner=owner_a, banker=banker_x, status=Status.INFO_REQUESTED)
+    html = as_user(owner_a).get(reverse("accounts:owner-home")).content.decode()
+    table = html.split('id="apps-title"')[1].split("</table>")[0]
+    references = re.findall(r"(LA-\d{6})</a>", table)
+    assert references[0] == asked.reference
+    assert len(references) == 10 + 3  # ten open, the three most recent closed
+    assert "All 13 open and the closed ones" in html
