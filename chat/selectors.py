@@ -95,4 +95,4 @@ def message_page(
 def conversations_with_unread(*, user: Any) -> list[Conversation]:
     """The viewer's conversations holding unread messages, newest activity
     first, each with its `unread` count (one query, for the dashboards)."""
-    return list(conversation_list(user=user).filter(unread__gt=0))
+    return list(conversation_list(user=user).filter(Q(unread__gt=0)))
