@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import dashboard_views, views
 
 app_name = "accounts"
 
@@ -9,8 +9,8 @@ urlpatterns = [
     path("signup/business-owner/", views.signup, {"kind": "business-owner"}, name="signup-owner"),
     path("signup/banker/", views.signup, {"kind": "banker"}, name="signup-banker"),
     path("signup/done/", views.signup_done, name="signup-done"),
-    path("owner/", views.owner_home, name="owner-home"),
-    path("banker/", views.banker_home, name="banker-home"),
+    path("owner/", dashboard_views.owner_home, name="owner-home"),
+    path("banker/", dashboard_views.banker_home, name="banker-home"),
     path("banker/verification/", views.banker_verification, name="banker-verification"),
     path("account/profile/", views.profile_settings, name="profile"),
     path("support/", views.support, name="support"),

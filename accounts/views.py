@@ -121,17 +121,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/no_role.html", status=403)
 
 
-@role_required(Role.BUSINESS_OWNER)
-def owner_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/owner_home.html", {"profile": request.user.owner_profile})  # type: ignore[union-attr]
-
-
-@role_required(Role.BANKER)
-def banker_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/banker_home.html", _verification_context(request.user))  # type: ignore[arg-type]
-
-
-def _verification_context(user: User) -> dict[str, Any]:
+def verification_context(user: User) -> dict[str, Any]:
     profile = user.banker_profile
     evidence = BankerEvidence.objects.filter(user=user).first()
     return {"profile": profile, "evidence": evidence, "checks": evidence_checks(profile, evidence)}
@@ -142,7 +132,7 @@ def _verification_context(user: User) -> dict[str, Any]:
 def banker_verification(request: HttpRequest) -> HttpResponse:
     """Send or correct verification evidence; see what is checked and the listing preview."""
     user: User = request.user  # type: ignore[assignment]
-    context = _verification_context(user)
+    context = verification_context(user)
     form = BankerEvidenceForm(request.POST or None, instance=context["evidence"])
     if request.method == "POST" and form.is_valid():
         try:

@@ -90,3 +90,9 @@ def message_page(
         messages = messages.filter(id__gt=after)
     rows = list(messages.order_by("-id")[: limit + 1])
     return rows[:limit], len(rows) > limit
+
+
+def conversations_with_unread(*, user: Any) -> list[Conversation]:
+    """The viewer's conversations holding unread messages, newest activity
+    first, each with its `unread` count (one query, for the dashboards)."""
+    return list(conversation_list(user=user).filter(Q(unread__gt=0)))

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from accounts.permissions import is_banker
 from b2bbank.domain_errors import NotFound
 from chat.selectors import conversation_get
-from loans.models import LoanApplication
+from loans.models import FINAL_STATUSES, LoanApplication
 from loans.selectors import applications_visible_to
 
 from .models import ChatAttachment, Document, DocumentRequest, DocumentStatus, RequestStatus
@@ -129,3 +129,23 @@ def documents_section(*, user: Any, application: LoanApplication) -> DocumentsSe
         reviewable={d.pk for d in documents if can_review_document(user, d)},
         deletable={d.pk for d in documents if can_delete_document(user, d)},
     )
+
+
+def requests_open_for_owner(*, owner: Any) -> list[DocumentRequest]:
+    """Documents the owner's bankers asked for and nobody has sent yet, on
+    applications still open (the owner's dashboard; one query), oldest first."""
+    live = LoanApplication.objects.for_owner(owner).exclude(status__in=FINAL_STATUSES)
+    return list(
+        DocumentRequest.objects.filter(application__in=live, status=RequestStatus.OPEN)
+        .select_related("application", "requested_by")
+        .order_by("created_at", "id")
+    )
+
+
+def documents_to_review_count(*, banker: Any) -> int:
+    """Documents waiting for this banker's review: received on applications
+    sent to them (one query, the banker's dashboard)."""
+    return Document.objects.filter(
+        application__in=applications_visible_to(user=banker, with_tracks=False).values("pk"),
+        status=DocumentStatus.RECEIVED,
+    ).count()

@@ -55,3 +55,8 @@ class IsOwnerOrBanker(BasePermission):
 
     def has_permission(self, request: Request, view: Any) -> bool:
         return is_business_owner(request.user) or is_banker(request.user)
+
+
+def can_view_platform_charts(user: Any) -> bool:
+    """The platform's pipeline charts (every banker's figures) are for staff."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)

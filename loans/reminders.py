@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
@@ -16,7 +17,6 @@ from jobs.reminders import Due
 from .models import ApplicationEvent, LoanApplication, Offer, OfferStatus, Status
 
 INFO_REQUEST_UNANSWERED = timedelta(days=3)
-REVIEW_WITHIN_BUSINESS_DAYS = 2
 OFFER_EXPIRING_WITHIN = timedelta(hours=48)
 
 
@@ -29,6 +29,13 @@ def business_days_before(moment: datetime, days: int) -> datetime:
         if moment.weekday() < 5:
             counted += 1
     return moment
+
+
+def review_due_before(now: datetime) -> datetime:
+    """Submissions made at or before this moment have missed the platform's
+    review target (B2BBANK_REVIEW_TARGET_BUSINESS_DAYS): the reminder and the
+    banker's dashboard clock both ask this one function."""
+    return business_days_before(now, settings.B2BBANK_REVIEW_TARGET_BUSINESS_DAYS)
 
 
 def info_requests_unanswered(now: datetime) -> Iterator[Due]:
@@ -59,7 +66,7 @@ def info_requests_unanswered(now: datetime) -> Iterator[Due]:
 def submissions_not_reviewed(now: datetime) -> Iterator[Due]:
     """Applications submitted 2 business days ago or more and not yet picked
     up; the subject is the application (it is submitted only once)."""
-    cutoff = business_days_before(now, REVIEW_WITHIN_BUSINESS_DAYS)
+    cutoff = review_due_before(now)
     applications = LoanApplication.objects.filter(
         status=Status.SUBMITTED, submitted_at__lte=cutoff
     ).select_related("banker")
@@ -68,7 +75,10 @@ def submissions_not_reviewed(now: datetime) -> Iterator[Due]:
             subject_id=application.pk,
             recipient=application.banker,
             title=f"{application.reference} is waiting for your review",
-            body=f"{application.reference} was submitted to you 2 business days ago and is not in review yet.",
+            body=(
+                f"{application.reference} was submitted to you "
+                f"{settings.B2BBANK_REVIEW_TARGET_BUSINESS_DAYS} business days ago and is not in review yet."
+            ),
             link=reverse("loans:detail", args=[application.pk]),
         )
 

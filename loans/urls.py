@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import chart_views, views
 
 app_name = "loans"
 
@@ -16,5 +16,8 @@ urlpatterns = [
         name="offer-action",
     ),
     path("pipeline/", views.pipeline, name="pipeline"),
+    # Before the stage pattern, which would otherwise read "charts" as a stage.
+    path("pipeline/charts/", chart_views.pipeline_charts, name="pipeline-charts"),
+    path("platform/charts/", chart_views.platform_charts, name="platform-charts"),
     path("pipeline/<slug:status>/", views.pipeline_stage, name="pipeline-stage"),
 ]

@@ -340,6 +340,9 @@ B2BBANK_OFFER_MIN_TERM_MONTHS = env.int("B2BBANK_OFFER_MIN_TERM_MONTHS", default
 B2BBANK_OFFER_MAX_TERM_MONTHS = env.int("B2BBANK_OFFER_MAX_TERM_MONTHS", default=360)
 B2BBANK_OFFER_EXPIRY_DAYS = env.int("B2BBANK_OFFER_EXPIRY_DAYS", default=14)
 B2BBANK_OFFER_MAX_EXPIRY_DAYS = env.int("B2BBANK_OFFER_MAX_EXPIRY_DAYS", default=60)
+# The platform's review target: a submission should be in review within this many
+# business days. The banker's dashboard clock and the review_overdue reminder share it.
+B2BBANK_REVIEW_TARGET_BUSINESS_DAYS = env.int("B2BBANK_REVIEW_TARGET_BUSINESS_DAYS", default=2)
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

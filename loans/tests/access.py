@@ -86,6 +86,8 @@ SPECIFIC = {
         Case("post", pages(owner_a=400, owner_b=400), data=lambda w: {}, note="invalid form re-renders"),
     ],
     "loans:pipeline": [Case("get", pages(banker_x=200, banker_y=200))],
+    "loans:pipeline-charts": [Case("get", pages(banker_x=200, banker_y=200))],
+    "loans:platform-charts": [Case("get", pages(staff=200))],
     "loans:pipeline-stage": [
         Case("get", pages(banker_x=200, banker_y=200), kwargs=lambda w: {"status": "submitted"}),
         Case(

@@ -333,7 +333,10 @@ def test_viewing_an_application_reads_its_notifications(owner_a: Any, banker_x: 
     services.application_start_review(actor=banker_x, application_id=application.pk)
     services.application_start_review(actor=banker_x, application_id=other.pk)
     response = client_for(owner_a).get(reverse("loans:detail", args=[application.pk]))
-    assert '<span class="nav-count" aria-label="1 unread">1</span>' in response.content.decode()
+    assert (
+        '<span class="nav-count" data-nav-notifications aria-label="1 unread">1</span>'
+        in response.content.decode()
+    )
     unread = Notification.objects.filter(recipient=owner_a, read_at__isnull=True)
     assert list(unread.values_list("link", flat=True)) == [reverse("loans:detail", args=[other.pk])]
 

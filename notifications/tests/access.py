@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from notifications.models import Notification
-from tests.access import ANON_PAGE, Case, same
+from tests.access import ANON_API, ANON_PAGE, Case, same
 
 
 def seed(world: Any) -> None:
@@ -26,6 +26,7 @@ ROUTES = {
         ),
         Case("get", same(405, anonymous=ANON_PAGE), kwargs=lambda w: {"pk": w.notification.pk}),
     ],
+    "api:notifications-unread": [Case("get", same(200, anonymous=ANON_API), api=True)],
     "notifications:mark-all-read": [
         Case("post", same(302, anonymous=ANON_PAGE)),
         Case("get", same(405, anonymous=ANON_PAGE)),

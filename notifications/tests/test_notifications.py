@@ -50,7 +50,10 @@ def test_nav_shows_unread_count_with_one_query(owner_a: Any, django_assert_num_q
     # session, user, unread count; the list page itself adds count + page
     with django_assert_num_queries(5):
         response = client.get(reverse("notifications:list"))
-    assert '<span class="nav-count" aria-label="2 unread">2</span>' in response.content.decode()
+    assert (
+        '<span class="nav-count" data-nav-notifications aria-label="2 unread">2</span>'
+        in response.content.decode()
+    )
 
 
 def test_anonymous_pages_pay_no_notification_query(client: Client, django_assert_num_queries: Any) -> None:
@@ -70,3 +73,15 @@ def test_open_never_redirects_off_site(owner_a: Any) -> None:
     notification = make(owner_a, link="https://evil.example/")
     response = client_for(owner_a).post(reverse("notifications:open", args=[notification.pk]))
     assert response["Location"] == reverse("notifications:list")
+
+
+def test_unread_count_api_counts_only_the_callers_unread(owner_a: Any, owner_b: Any, api_as: Any) -> None:
+    """The number the navigation badge shows, refreshed live (realtime.js)."""
+    for recipient in (owner_a, owner_a, owner_b):
+        Notification.objects.create(recipient=recipient, kind="test", title="Hi", link="/applications/")
+    first = Notification.objects.filter(recipient=owner_a).order_by("pk").first()
+    assert first is not None
+    services.notification_mark_read(user=owner_a, notification_id=first.pk)
+    response = api_as(owner_a).get("/api/v1/notifications/unread/")
+    assert response.status_code == 200
+    assert response.json() == {"unread": 1}

@@ -26,6 +26,7 @@
       .then(function (response) { return response.ok ? response.text() : Promise.reject(response.status); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");
+        var moved = false;
         root.querySelectorAll("[data-live-part]").forEach(function (part) {
           var name = part.getAttribute("data-live-part");
           // Never wipe what the user is typing into an action form.
@@ -36,8 +37,15 @@
             part.classList.remove("live-flash");
             void part.offsetWidth;
             part.classList.add("live-flash");
+            moved = true;
           }
         });
+        // A flash message ("LA-000012 has been sent") spoke of the page as it
+        // was; once the application moved on it would sit above a status it
+        // no longer describes.
+        if (moved) {
+          document.querySelectorAll("#main > .messages").forEach(function (old) { old.remove(); });
+        }
       })
       .catch(function () { /* the next event or a reload will catch up */ });
   }

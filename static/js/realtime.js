@@ -75,6 +75,32 @@
   document.addEventListener("b2b:message.new", refreshUnread);
   document.addEventListener("b2b:read", refreshUnread);
 
+  // The notifications badge: every frame below comes with a notification for
+  // this user (loans and documents services send both), so its count is fetched
+  // again; after a reconnect too, for what was missed.
+  var notificationsUrl = script && script.dataset.notificationsUrl;
+  var notificationsPending = null;
+  function refreshNotifications() {
+    var badge = document.querySelector("[data-nav-notifications]");
+    if (!badge || !notificationsUrl) return;
+    if (notificationsPending) window.clearTimeout(notificationsPending);
+    notificationsPending = window.setTimeout(function () {
+      notificationsPending = null;
+      fetch(notificationsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data) return;
+          badge.textContent = data.unread > 99 ? "99+" : String(data.unread);
+          badge.setAttribute("aria-label", data.unread + " unread");
+          badge.hidden = data.unread === 0;
+        })
+        .catch(function () {});
+    }, 150);
+  }
+  ["application.status", "document.new", "document.reviewed", "document_request.new", "reconnected"].forEach(
+    function (type) { document.addEventListener("b2b:" + type, refreshNotifications); }
+  );
+
   window.b2bRealtime = {
     send: function (frame) {
       if (!socket || socket.readyState !== WebSocket.OPEN) return false;
@@ -83,6 +109,7 @@
     },
     isOpen: function () { return !!socket && socket.readyState === WebSocket.OPEN; },
     refreshUnread: refreshUnread,
+    refreshNotifications: refreshNotifications,
     // For tests and the "reconnect" story: drop the socket as a network failure would.
     drop: function () { if (socket) socket.close(4000, "dropped"); },
   };
