@@ -1,6 +1,6 @@
 """What is overdue in the loan pipeline, for the reminder sweep (jobs.reminders):
-an info request the owner has not answered for 3 days, a submission the banker
-has not started reviewing within 2 business days, and an open offer that
+an info request the owner has not answered for 3 days, a submission a banker
+has not started reviewing on their track within 2 business days, and an open offer that
 expires within 48 hours."""
 
 from __future__ import annotations
@@ -14,7 +14,15 @@ from django.urls import reverse
 
 from jobs.reminders import Due
 
-from .models import ApplicationEvent, LoanApplication, Offer, OfferStatus, Status
+from .models import (
+    ApplicationEvent,
+    ApplicationTrack,
+    LoanApplication,
+    Offer,
+    OfferStatus,
+    Status,
+    TrackStatus,
+)
 
 INFO_REQUEST_UNANSWERED = timedelta(days=3)
 OFFER_EXPIRING_WITHIN = timedelta(hours=48)
@@ -64,22 +72,24 @@ def info_requests_unanswered(now: datetime) -> Iterator[Due]:
 
 
 def submissions_not_reviewed(now: datetime) -> Iterator[Due]:
-    """Applications submitted 2 business days ago or more and not yet picked
-    up; the subject is the application (it is submitted only once)."""
+    """Each banker's track submitted 2 business days ago or more and not yet
+    picked up. With several bankers on one application each is reminded about
+    their own track, so the subject is the track (submitted only once)."""
     cutoff = review_due_before(now)
-    applications = LoanApplication.objects.filter(
-        status=Status.SUBMITTED, submitted_at__lte=cutoff
-    ).select_related("banker")
-    for application in applications:
+    tracks = ApplicationTrack.objects.filter(
+        status=TrackStatus.SUBMITTED, submitted_at__lte=cutoff, released_at__isnull=True
+    ).select_related("application", "banker")
+    for track in tracks:
+        reference = track.application.reference
         yield Due(
-            subject_id=application.pk,
-            recipient=application.banker,
-            title=f"{application.reference} is waiting for your review",
+            subject_id=track.pk,
+            recipient=track.banker,
+            title=f"{reference} is waiting for your review",
             body=(
-                f"{application.reference} was submitted to you "
+                f"{reference} was submitted to you "
                 f"{settings.B2BBANK_REVIEW_TARGET_BUSINESS_DAYS} business days ago and is not in review yet."
             ),
-            link=reverse("loans:detail", args=[application.pk]),
+            link=reverse("loans:detail", args=[track.application_id]),
         )
 
 

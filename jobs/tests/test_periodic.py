@@ -17,7 +17,7 @@ from chat.services import ticket_issue
 from idempotency.models import IdempotentRequest
 from jobs import tasks
 from loans import services
-from loans.models import LoanApplication
+from loans.models import ApplicationTrack
 from loans.tests.factories import DraftFactory
 from notifications.models import Notification
 from tests.jobs import jobs, run_jobs
@@ -67,7 +67,7 @@ def test_cleanup_drops_expired_tickets_day_old_idempotency_keys_and_expired_sess
 def test_the_reminder_job_notifies_once_however_often_it_runs(owner_a: Any, banker_x: Any) -> None:
     draft = DraftFactory(owner=owner_a)
     services.application_submit(actor=owner_a, application_id=draft.pk, banker_id=banker_x.pk)
-    LoanApplication.objects.filter(pk=draft.pk).update(submitted_at=timezone.now() - timedelta(days=7))
+    ApplicationTrack.objects.filter(application=draft).update(submitted_at=timezone.now() - timedelta(days=7))
     for tick in range(3):
         tasks.send_reminders.defer(timestamp=NOW + tick)
         run_jobs("periodic")

@@ -12,7 +12,7 @@ from jobs.models import ReminderSent
 from jobs.reminders import reminders_send
 from jobs.tasks import REMINDERS
 from loans import services
-from loans.models import LoanApplication
+from loans.models import ApplicationTrack, LoanApplication, Status
 from loans.reminders import business_days_before
 from loans.tests.factories import DraftFactory
 from notifications.models import Notification
@@ -88,7 +88,7 @@ def test_an_unreviewed_submission_reminds_the_banker_once_after_2_business_days(
 ) -> None:
     draft = DraftFactory(owner=owner_a)
     services.application_submit(actor=owner_a, application_id=draft.pk, banker_id=banker_x.pk)
-    LoanApplication.objects.filter(pk=draft.pk).update(submitted_at=FRIDAY_10)
+    ApplicationTrack.objects.filter(application=draft).update(submitted_at=FRIDAY_10)
     monday_11 = FRIDAY_10 + timedelta(days=3, hours=1)  # one business day (Monday) has passed
     assert reminders_send(reminders=REMINDERS, now=monday_11) == 0
     tuesday_10 = FRIDAY_10 + timedelta(days=4)
@@ -98,6 +98,22 @@ def test_an_unreviewed_submission_reminds_the_banker_once_after_2_business_days(
     assert reminders_send(reminders=REMINDERS, now=tuesday_10 + timedelta(days=7)) == 0
     assert len(_reminders(banker_x)) == 1
     assert _reminders(owner_a) == []
+
+
+def test_each_banker_is_reminded_about_their_own_track_only_while_it_waits(
+    owner_a: Any, banker_x: Any, banker_y: Any
+) -> None:
+    draft = DraftFactory(owner=owner_a)
+    services.application_submit(actor=owner_a, application_id=draft.pk, banker_ids=[banker_x.pk, banker_y.pk])
+    ApplicationTrack.objects.filter(application=draft).update(submitted_at=FRIDAY_10)
+    LoanApplication.objects.filter(pk=draft.pk).update(submitted_at=FRIDAY_10)
+    services.application_start_review(actor=banker_x, application_id=draft.pk)
+    # The application reads "in review" now (banker X's track), but Y's track still waits.
+    assert reminders_send(reminders=REMINDERS, now=FRIDAY_10 + timedelta(days=4)) == 1
+    assert _reminders(banker_x) == []
+    (reminder,) = _reminders(banker_y)
+    assert reminder.kind == "reminder.review_overdue"
+    assert reminder.title == f"{draft.reference} is waiting for your review"
 
 
 def test_a_submission_in_review_reminds_nobody(owner_a: Any, banker_x: Any) -> None:
@@ -160,7 +176,8 @@ def test_a_document_request_past_its_due_date_reminds_the_owner_once(owner_a: An
     from documents.tests.factories import DocumentRequestFactory
     from loans.tests.factories import ApplicationFactory
 
-    application = ApplicationFactory(owner=owner_a, banker=banker_x)
+    # In review: the banker's own reminder (an unreviewed submission) is not this test's.
+    application = ApplicationFactory(owner=owner_a, banker=banker_x, status=Status.IN_REVIEW)
     today = timezone.localdate()
     request = DocumentRequestFactory(application=application, due_date=today + timedelta(days=2))
     assert reminders_send(reminders=REMINDERS, now=timezone.now()) == 0
