@@ -5,10 +5,13 @@ Every socket joins its user's group (`user.<id>`). Services call
 rolls back. PostgreSQL is the source of truth: if the channel layer is down the
 event is dropped and logged, and clients backfill over REST.
 
-Only public APIs: the channel layer's `group_send`, asyncio's
-`call_soon_threadsafe`, asgiref's `async_to_sync`. The frame shapes live in
-`b2bbank.frames`; the channel-layer message around a frame is built once, in
-`envelope`.
+Public APIs: the channel layer's `group_send`, asyncio's
+`call_soon_threadsafe`, asgiref's `async_to_sync`, a context variable for the
+hand-off. One exception, kept in its own adapter: on the Redis pub/sub layer a
+batch of sends goes out in one pipeline (b2bbank.channels_redis_pipeline;
+settings.REALTIME_REDIS_PIPELINE = False turns it off). The frame shapes live
+in `b2bbank.frames`; the channel-layer message around a frame is built once,
+in `envelope`.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
+
+from b2bbank import channels_redis_pipeline
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +111,12 @@ def _spawn(coroutine: Coroutine[Any, Any, None]) -> None:
 async def send_to_groups(layer: Any, sends: list[tuple[str, dict[str, Any]]]) -> list[Any]:
     """`group_send` for every pair at once. The tasks start in list order and
     each queues on the layer's connection (channels_redis: a FIFO lock per
-    Redis connection) before it first waits, so frames leave in list order."""
+    Redis connection) before it first waits, so frames leave in list order.
+    On the Redis pub/sub layer, one pipeline per shard instead (same order)."""
+    if getattr(settings, "REALTIME_REDIS_PIPELINE", True) and channels_redis_pipeline.usable(layer):
+        results = await channels_redis_pipeline.publish_many(layer, sends)
+        if results is not None:
+            return results
     return await asyncio.gather(
         *(layer.group_send(group, message) for group, message in sends), return_exceptions=True
     )
