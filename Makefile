@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install axe run test lint backup restore prod-local nginx bench-jobs audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-directory-1m bench-loans bench-chat bench-documents clean
+.PHONY: install axe run test lint backup restore prod-local nginx bench-jobs audit-deps audit-deps-ci fuzz format migrate demo db-stop bench bench-directory bench-directory-1m bench-loans bench-chat bench-chat-idle bench-documents clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -123,7 +123,7 @@ bench-jobs: install
 	$(BIN)/python bench/jobs_bench.py $(PAIRS) $(EMAILS)
 
 ## bench: every benchmark
-bench: bench-directory bench-loans bench-chat bench-documents bench-jobs
+bench: bench-directory bench-loans bench-chat bench-chat-idle bench-documents bench-jobs
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
@@ -131,6 +131,11 @@ clean:
 ## bench-chat: chat round trips (20 pairs + 1,000 idle sockets) next to echo baselines, and memory over connect/leave rounds
 bench-chat: install
 	$(BIN)/python -m bench.chat.run
+
+## bench-chat-idle: one Daphne process holding 10,000 idle authenticated sockets: RSS, idle CPU, 20 pairs' latency meanwhile, next to the Channels echo
+## (HELD=<sockets>, PING=<Daphne ping interval, s; 60 as deployed>; about 6 minutes)
+bench-chat-idle: install
+	$(BIN)/python -m bench.chat.run --held $(or $(HELD),10000) --ping-interval $(or $(PING),60)
 
 
 ## bench-documents: 20 concurrent 10 MB uploads through the documents API next to a bare streaming view, MB/s and server RSS
