@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -16,6 +16,7 @@ from b2bbank.domain_errors import (
     InvalidTransition,
     NotEligible,
     NotFound,
+    RateLimited,
     TooLarge,
     UnsupportedType,
 )
@@ -31,6 +32,8 @@ _STATUS = {
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, RateLimited):  # the throttles' answer: 429, Retry-After
+        exc = Throttled(wait=exc.retry_after, detail=exc.detail)
     if isinstance(exc, DomainError):
         code = next((s for cls, s in _STATUS.items() if isinstance(exc, cls)), status.HTTP_400_BAD_REQUEST)
         return Response({"detail": exc.detail, "code": exc.code}, status=code)

@@ -49,3 +49,14 @@ class UnsupportedType(DomainError):
     """The file's bytes are not one of the accepted formats (HTTP 415)."""
 
     code = "unsupported_type"
+
+
+class RateLimited(DomainError):
+    """Too many of these actions in a short time (HTTP 429 with Retry-After);
+    nothing was done."""
+
+    code = "rate_limited"
+
+    def __init__(self, detail: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(detail, code=code)
+        self.retry_after = retry_after

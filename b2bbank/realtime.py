@@ -1,9 +1,17 @@
 """Publishing events to users' websockets.
 
-Every browser tab joins its user's group (`user.<id>`). Services call
+Every socket joins its user's group (`user.<id>`). Services call
 `publish_on_commit` inside their transaction so nothing is sent for a write that
 rolls back. PostgreSQL is the source of truth: if the channel layer is down the
 event is dropped and logged, and clients backfill over REST.
+
+Public APIs: the channel layer's `group_send`, asyncio's
+`call_soon_threadsafe`, asgiref's `async_to_sync`, a context variable for the
+hand-off. One exception, kept in its own adapter: on the Redis pub/sub layer a
+batch of sends goes out in one pipeline (b2bbank.channels_redis_pipeline;
+settings.REALTIME_REDIS_PIPELINE = False turns it off). The frame shapes live
+in `b2bbank.frames`; the channel-layer message around a frame is built once,
+in `envelope`.
 """
 
 from __future__ import annotations
@@ -11,20 +19,51 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-from collections.abc import Coroutine, Iterable, Sequence
+from collections.abc import Coroutine, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
-from asgiref.sync import SyncToAsync, async_to_sync
+from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
-from channels_redis.pubsub import RedisPubSubChannelLayer
+from django.conf import settings
 from django.db import transaction
 
+from b2bbank import channels_redis_pipeline
+
 logger = logging.getLogger(__name__)
+
+# The consumer's handler for this message type is `realtime_event`.
+REALTIME_EVENT = "realtime.event"
 
 
 def user_group(user_id: int) -> str:
     return f"user.{user_id}"
+
+
+def envelope(event: dict[str, Any]) -> dict[str, Any]:
+    """The channel-layer message that carries one frame to a consumer: `event`
+    for the consumer to read, `text` the frame already JSON-encoded, so a frame
+    sent to many sockets is encoded once, here."""
+    return {"type": REALTIME_EVENT, "event": event, "text": json.dumps(event)}
+
+
+# Set while a worker thread runs a service for the ASGI server's event loop
+# (`loop_handoff`): publishing then hands the sends to that loop and returns.
+_server_loop: ContextVar[asyncio.AbstractEventLoop | None] = ContextVar("realtime_server_loop", default=None)
+
+
+@contextmanager
+def loop_handoff(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """Inside this block (in a worker thread called from `loop`), publishing
+    hands its sends to `loop` with `call_soon_threadsafe` and returns at once:
+    the thread is free for the next transaction while Redis answers. The loop
+    runs the handed-over sends in order, so events keep their commit order."""
+    token = _server_loop.set(loop)
+    try:
+        yield
+    finally:
+        _server_loop.reset(token)
 
 
 def publish(user_ids: Iterable[int], event: dict[str, Any]) -> None:
@@ -33,41 +72,31 @@ def publish(user_ids: Iterable[int], event: dict[str, Any]) -> None:
 
 
 def publish_all(items: Sequence[tuple[Iterable[int], dict[str, Any]]]) -> None:
-    """Send each event to every socket of its users, all in one trip to the
-    event loop: from a worker thread each async_to_sync call is a thread hop,
-    which the chat benchmark showed to be a real share of a message's cost.
-    Each frame is JSON-encoded once here, not once per receiving socket.
+    """Send each event to every socket of its users. From a worker thread inside
+    `loop_handoff` the sends are handed to the server's loop (no waiting);
+    elsewhere (WSGI, management commands, tests' sync client) this waits for them."""
+    sends = [
+        (user_group(user_id), message)
+        for user_ids, event in items
+        for message in [envelope(event)]
+        for user_id in sorted(set(user_ids))
+    ]
+    publish_to_groups(sends)
 
-    Under the ASGI server (a worker thread of its event loop) the sends are
-    handed to the loop and this returns at once: the caller (the chat send
-    queue) can start its next transaction while Redis answers. Handing over is
-    FIFO, so events keep their commit order. Elsewhere (WSGI, tests' sync
-    client) it waits for the sends, as before."""
+
+def publish_to_groups(sends: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send each (group, envelope) pair; best-effort, failures are logged."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not sends:
         return
-    sends: list[tuple[int, str, dict[str, Any]]] = []
-    for user_ids, event in items:
-        message = {"type": "realtime.event", "event": event, "text": json.dumps(event)}
-        sends.extend((user_id, str(event.get("type")), message) for user_id in sorted(set(user_ids)))
-    loop = _server_loop()
-    if loop is not None:
+    loop = _server_loop.get()
+    if loop is not None and loop.is_running():
         loop.call_soon_threadsafe(_spawn, _send_and_log(layer, sends))
         return
     try:
         async_to_sync(_send_and_log)(layer, sends)
     except Exception:  # the layer is best-effort; the database already has the data
         _log_failures(sends, [RuntimeError("channel layer unavailable")] * len(sends))
-
-
-def _server_loop() -> asyncio.AbstractEventLoop | None:
-    """The event loop this worker thread was started from by sync_to_async
-    (asgiref's own record of it), if it is still running."""
-    threadlocal = SyncToAsync.threadlocal
-    loop = getattr(threadlocal, "main_event_loop", None)
-    if loop is None or getattr(threadlocal, "main_event_loop_pid", None) != os.getpid():
-        return None
-    return loop if loop.is_running() and not loop.is_closed() else None
 
 
 _background: set[asyncio.Task[None]] = set()
@@ -79,55 +108,32 @@ def _spawn(coroutine: Coroutine[Any, Any, None]) -> None:
     task.add_done_callback(_background.discard)
 
 
-async def _send_and_log(layer: Any, sends: list[tuple[int, str, dict[str, Any]]]) -> None:
+async def send_to_groups(layer: Any, sends: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+    """`group_send` for every pair at once. The tasks start in list order and
+    each queues on the layer's connection (channels_redis: a FIFO lock per
+    Redis connection) before it first waits, so frames leave in list order.
+    On the Redis pub/sub layer, one pipeline per shard instead (same order)."""
+    if getattr(settings, "REALTIME_REDIS_PIPELINE", True) and channels_redis_pipeline.usable(layer):
+        results = await channels_redis_pipeline.publish_many(layer, sends)
+        if results is not None:
+            return results
+    return await asyncio.gather(
+        *(layer.group_send(group, message) for group, message in sends), return_exceptions=True
+    )
+
+
+async def _send_and_log(layer: Any, sends: list[tuple[str, dict[str, Any]]]) -> None:
     try:
-        if isinstance(layer, RedisPubSubChannelLayer):
-            results = await _pubsub_send_many(layer, [(user_group(u), m) for u, _, m in sends])
-        else:
-            results = await asyncio.gather(
-                *(layer.group_send(user_group(user_id), message) for user_id, _, message in sends),
-                return_exceptions=True,
-            )
+        results = await send_to_groups(layer, sends)
     except Exception as exc:  # the layer is best-effort; the database already has the data
         results = [exc] * len(sends)
     _log_failures(sends, results)
 
 
-def _log_failures(sends: list[tuple[int, str, dict[str, Any]]], results: Sequence[Any]) -> None:
-    for (user_id, kind, _), result in zip(sends, results, strict=True):
+def _log_failures(sends: list[tuple[str, dict[str, Any]]], results: Sequence[Any]) -> None:
+    for (group, message), result in zip(sends, results, strict=True):
         if isinstance(result, BaseException):
-            logger.warning("realtime publish failed for user %s (%s)", user_id, kind)
-
-
-async def _pubsub_send_many(
-    layer: RedisPubSubChannelLayer, sends: list[tuple[str, dict[str, Any]]]
-) -> list[Any]:
-    """The pub/sub layer's group_send for many groups in one Redis round trip
-    per shard (a pipeline) instead of one locked round trip each, which was the
-    largest remaining cost of a chat message on the event loop. Uses the
-    layer's shard internals (channels_redis 4.3, pinned): a group goes to the
-    same shard and channel name that group_send would use."""
-    loop_layer = layer._get_layer()
-    by_shard: dict[int, list[tuple[int, str, bytes]]] = {}
-    for index, (group, message) in enumerate(sends):
-        channel = loop_layer._get_group_channel_name(group)
-        shard = loop_layer._get_shard(channel)
-        by_shard.setdefault(id(shard), []).append((index, channel, layer.serialize(message)))
-    shards = {id(s): s for s in loop_layer._shards}
-    results: list[Any] = [None] * len(sends)
-    for shard_id, items in by_shard.items():
-        shard = shards[shard_id]
-        try:
-            async with shard._lock:
-                shard._ensure_redis()
-                pipe = shard._redis.pipeline(transaction=False)
-                for _, channel, payload in items:
-                    pipe.publish(channel, payload)
-                await pipe.execute()
-        except Exception as exc:  # best-effort, as group_send: logged by the caller
-            for index, _, _ in items:
-                results[index] = exc
-    return results
+            logger.warning("realtime publish failed for %s (%s)", group, message["event"].get("type"))
 
 
 def publish_on_commit(user_ids: Iterable[int], event: dict[str, Any]) -> None:
@@ -139,3 +145,9 @@ def publish_all_on_commit(items: Sequence[tuple[Iterable[int], dict[str, Any]]])
     """publish_all once the transaction commits (nothing if it rolls back)."""
     batch = [(list(user_ids), event) for user_ids, event in items]
     transaction.on_commit(lambda: publish_all(batch))
+
+
+def publish_to_group_on_commit(group: str, event: dict[str, Any]) -> None:
+    """Send `event` to a group that is not a user's (e.g. an API token's
+    sockets) once the transaction commits."""
+    transaction.on_commit(lambda: publish_to_groups([(group, envelope(event))]))

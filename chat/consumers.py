@@ -6,15 +6,12 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from channels.consumer import get_handler_name
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import connection
 from rest_framework import serializers
 
 from authentication.session_limits import session_expires_at, session_recheck
@@ -24,11 +21,10 @@ from b2bbank.realtime import user_group
 
 from . import events, services
 from .api.serializers import MessageSendFrame, ReadFrame, TypingFrame, message_send_frame_fast
-from .rate_limit import socket_send_allowed
 from .send_queue import queue_for_loop
+from .workers import in_worker
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 UNAUTHENTICATED = 4401
 LOGGED_OUT = 4001
@@ -42,19 +38,12 @@ MAX_FRAME_BYTES = 24 * 1024
 TYPING_MIN_INTERVAL = 0.5  # seconds
 
 
-def in_worker(function: Callable[..., T]) -> Callable[..., Awaitable[T]]:
-    """Run a service in one of the executor's threads. The default (one shared
-    thread for every socket) serialized all database work of the server. The
-    connection goes back (to the pool under Daphne) when the call ends, so no
-    thread keeps one checked out while its sockets are idle."""
+class _Refused(Exception):
+    """A client frame refused before any handler ran."""
 
-    def call(**kwargs: Any) -> T:
-        try:
-            return function(**kwargs)
-        finally:
-            connection.close()
-
-    return database_sync_to_async(call, thread_sensitive=False)
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code, self.detail = code, detail
 
 
 class RealtimeConsumer(AsyncWebsocketConsumer):
@@ -121,25 +110,18 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """A client frame: parsed (`_parse`), then handled by its type's
+        handler, a refusal answered with an `error` frame."""
         self.last_frame_at = time.time()
         raw = text_data.encode() if text_data is not None else (bytes_data or b"")
         if len(raw) > MAX_FRAME_BYTES:
             await self.close(code=TOO_BIG)
             return
         try:
-            frame = strict_loads(raw)
-        except InvalidJson as exc:
-            await self._error("invalid_json", f"Frames must be JSON objects. {exc}")
-            return
-        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
-            await self._error("invalid_frame", "A frame is a JSON object with a `type`.")
-            return
-        handler = self.HANDLERS.get(frame["type"])
-        if handler is None:
-            await self._error("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.")
-            return
-        try:
-            await handler(self, frame)
+            frame = self._parse(raw)
+            await self.HANDLERS[frame["type"]](self, frame)
+        except _Refused as exc:
+            await self._error(exc.code, exc.detail)
         except serializers.ValidationError as exc:
             await self._error("invalid", exc.detail)
         except DjangoValidationError as exc:
@@ -148,15 +130,27 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         except DomainError as exc:
             await self._error(exc.code, exc.detail)
 
+    def _parse(self, raw: bytes) -> dict[str, Any]:
+        """The frame as a dict with a `type` this consumer handles."""
+        try:
+            frame = strict_loads(raw)
+        except InvalidJson as exc:
+            raise _Refused("invalid_json", f"Frames must be JSON objects. {exc}") from exc
+        if not isinstance(frame, dict) or not isinstance(frame.get("type"), str):
+            raise _Refused("invalid_frame", "A frame is a JSON object with a `type`.")
+        if frame["type"] not in self.HANDLERS:
+            raise _Refused("unknown_type", f"Unknown frame type {frame['type'][:40]!r}.")
+        return frame
+
     async def on_message_send(self, frame: dict[str, Any]) -> None:
+        """Validate the frame and put it on the send queue (chat.send_queue),
+        which stores it; the answer is the `message.new` frame the service
+        publishes after commit, or an `error` frame here."""
         fields = message_send_frame_fast(frame)
         if fields is None:
             data = MessageSendFrame(data=frame)
             data.is_valid(raise_exception=True)
             fields = data.validated_data
-        if not socket_send_allowed(self.user.pk):
-            await self._error("rate_limited", "Too many messages. Wait a moment, then send again.")
-            return
         result = await queue_for_loop().send(
             services.MessageSendRequest(
                 sender=self.user,
@@ -185,23 +179,20 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if now - self.last_typing_at < TYPING_MIN_INTERVAL:
             return
         self.last_typing_at = now
-        user = self.user
-        conversation_id = data.validated_data["conversation"]
-        recipient = await in_worker(services.typing_recipient)(user=user, conversation_id=conversation_id)
-        # Nothing is stored, so there is no commit to wait for; only the other side hears it.
-        await self.channel_layer.group_send(
-            user_group(recipient),
-            {"type": "realtime.event", "event": events.typing_frame(conversation_id, user_id=user.pk)},
+        await in_worker(services.typing_send)(
+            user=self.user, conversation_id=data.validated_data["conversation"]
         )
 
     HANDLERS = {"message.send": on_message_send, "read": on_read, "typing": on_typing}
 
     async def _error(self, code: str, detail: Any) -> None:
-        await self.send(text_data=json.dumps({"type": "error", "code": code, "detail": detail}))
+        await self.send(text_data=json.dumps(events.error_frame(code, detail)))
 
     async def realtime_event(self, message: dict[str, Any]) -> None:
+        """A frame a service published (b2bbank.realtime.envelope): forwarded
+        as the text encoded once at publish time."""
         event = message["event"]
-        if event.get("type") == "session.closed":
+        if event.get("type") == events.SESSION_CLOSED:
             await self.close(code=LOGGED_OUT)
             return
-        await self.send(text_data=message.get("text") or json.dumps(event))
+        await self.send(text_data=message["text"])

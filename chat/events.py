@@ -1,5 +1,6 @@
-"""The frames chat services publish (DESIGN.md, Realtime). One place builds
-them so REST and websocket sends produce identical events."""
+"""The frames chat sends (DESIGN.md, Realtime): one place builds them, so REST
+and websocket sends produce identical events, and FRAME_SCHEMAS below
+describes each one's shape."""
 
 from __future__ import annotations
 
@@ -56,4 +57,64 @@ def conversation_new(conversation: Conversation) -> dict[str, Any]:
 
 def session_closed() -> dict[str, Any]:
     """Internal: tells every socket of a user to close (logout)."""
-    return {"type": "session.closed"}
+    return {"type": SESSION_CLOSED}
+
+
+SESSION_CLOSED = "session.closed"
+
+
+def error_frame(code: str, detail: Any) -> dict[str, Any]:
+    """The consumer's answer to a frame it refused (`code` is the domain
+    error's stable code, or the frame check's: invalid_json, unknown_type...)."""
+    return {"type": "error", "code": code, "detail": detail}
+
+
+# The shape of every frame chat sends, once (b2bbank.frames gathers every
+# app's; chat/tests/test_frame_schemas.py
+# checks each frame as a socket receives it).
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": sorted(properties),
+        "additionalProperties": False,
+    }
+
+
+_ID = {"type": "integer", "minimum": 1}
+ATTACHMENT_SCHEMA = _object(
+    {
+        "id": _ID,
+        "name": {"type": "string", "minLength": 1},
+        "size": {"type": "integer", "minimum": 1},
+        "content_type": {"type": "string", "minLength": 1},
+    }
+)
+MESSAGE_SCHEMA = _object(
+    {
+        "id": _ID,
+        "conversation": _ID,
+        "sender": _ID,
+        "body": {"type": "string", "maxLength": 5000},
+        "created_at": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"},
+        "client_id": {"type": ["string", "null"], "minLength": 1, "maxLength": 64},
+        "attachment": {"oneOf": [{"type": "null"}, ATTACHMENT_SCHEMA]},
+    }
+)
+FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
+    "message.new": _object(
+        {"type": {"const": "message.new"}, "conversation": _ID, "message": MESSAGE_SCHEMA}
+    ),
+    "read": _object({"type": {"const": "read"}, "conversation": _ID, "user": _ID, "message": _ID}),
+    "typing": _object({"type": {"const": "typing"}, "conversation": _ID, "user": _ID}),
+    "conversation.new": _object({"type": {"const": "conversation.new"}, "conversation": _ID}),
+    # Never reaches a client: the consumer closes the socket (code 4001) instead.
+    SESSION_CLOSED: _object({"type": {"const": SESSION_CLOSED}}),
+    "error": _object(
+        {
+            "type": {"const": "error"},
+            "code": {"type": "string", "pattern": "^[a-z_]+$"},
+            "detail": {"type": ["string", "object", "array"]},
+        }
+    ),
+}

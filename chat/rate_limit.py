@@ -1,36 +1,28 @@
 """The per-user limit on sending messages (settings: the `chat_send` throttle
-rate, e.g. "60/min").
+rate, e.g. "60/min"), applied by the send service (chat.services.send) so every
+entry point counts: socket frames, REST sends with or without a file, the
+conversation page, and a conversation started with a first message.
 
-REST applies it with the API's throttle (b2bbank.throttling: a counter in the shared cache, so across
-all workers). Sockets apply it here, in the server process's memory, as a token
-bucket of the same size: a burst of N messages, then N per period. A check
-costs a dictionary lookup instead of a cache round trip per frame; the price
-is that a user with sockets on several server processes gets the limit once
-per process.
+A token bucket per user in the server process's memory: a burst of N messages,
+then N per period. A check costs a dictionary lookup instead of a cache round
+trip per message; the price is that a user sending through several server
+processes gets the limit once per process.
 """
 
 from __future__ import annotations
 
+import math
 import time
 
 from django.conf import settings
 
-from b2bbank.throttling import UserRateThrottle
+from b2bbank.domain_errors import RateLimited
 
 SCOPE = "chat_send"
-
-
-class ChatSendThrottle(UserRateThrottle):
-    """REST message sends (HTTP 429 with the API's error shape)."""
-
-    scope = SCOPE
-
-    def get_rate(self) -> str:
-        # Read where the socket reads it (DRF's class attribute is frozen at import).
-        return configured_rate()
-
-
 DEFAULT_RATE = "60/min"  # the settings' default too (B2BBANK_THROTTLE_CHAT_SEND)
+TOO_MANY = "Too many messages. Wait a moment, then send again."
+# DRF's rate periods, so the setting reads as every other throttle rate.
+_PERIODS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
 
 def configured_rate() -> str:
@@ -42,10 +34,10 @@ def configured_rate() -> str:
 
 def parse_rate(rate: str) -> tuple[int, float]:
     """(messages, seconds) from a DRF rate such as "60/min"."""
-    num, duration = ChatSendThrottle().parse_rate(rate)
-    if num is None or duration is None:
-        raise ValueError(f"chat_send needs a rate, not {rate!r}")
-    return num, float(duration)
+    num, _, period = rate.partition("/")
+    if not num.isdigit() or period[:1] not in _PERIODS:
+        raise ValueError(f"chat_send needs a rate such as 60/min, not {rate!r}")
+    return int(num), _PERIODS[period[0]]
 
 
 class SendLimiter:
@@ -61,6 +53,10 @@ class SendLimiter:
         self._calls = 0
 
     def allow(self, user_id: int, now: float | None = None) -> bool:
+        return self.take(user_id, now) == 0.0
+
+    def take(self, user_id: int, now: float | None = None) -> float:
+        """Take one token: 0.0 if there was one, else the seconds until there is."""
         now = time.monotonic() if now is None else now
         tokens, at = self._buckets.get(user_id, (self.capacity, now))
         tokens = min(self.capacity, tokens + (now - at) * self.per_second)
@@ -69,7 +65,7 @@ class SendLimiter:
         self._calls += 1
         if self._calls % self.SWEEP_EVERY == 0:
             self._sweep(now)
-        return allowed
+        return 0.0 if allowed else (1 - tokens) / self.per_second
 
     def _sweep(self, now: float) -> None:
         refill = self.capacity / self.per_second
@@ -80,10 +76,14 @@ _limiter: SendLimiter | None = None
 _limiter_rate = ""
 
 
-def socket_send_allowed(user_id: int) -> bool:
-    """The socket check: False once the user's bucket in this process is empty."""
+def send_refusal(user_id: int) -> RateLimited | None:
+    """None if the user may send one more message now (and counts it), else
+    the refusal, saying when to try again."""
     global _limiter, _limiter_rate  # one limiter per process, rebuilt if the rate changes
     rate = configured_rate()
     if _limiter is None or rate != _limiter_rate:
         _limiter, _limiter_rate = SendLimiter(*parse_rate(rate)), rate
-    return _limiter.allow(user_id)
+    wait = _limiter.take(user_id)
+    if wait == 0.0:
+        return None
+    return RateLimited(TOO_MANY, retry_after=max(1, math.ceil(wait)))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.choices import Role
 from accounts.permissions import role_required
-from b2bbank.domain_errors import DomainError, TooLarge, UnsupportedType
+from b2bbank.domain_errors import DomainError, RateLimited, TooLarge, UnsupportedType
 from b2bbank.page_errors import report_domain_error
 from documents.files import incoming_file
 
@@ -20,7 +20,6 @@ from . import attachments, selectors, services
 from .api.serializers import person
 from .forms import MessageForm, StartForm
 from .permissions import conversation_is_read_only
-from .rate_limit import ChatSendThrottle
 
 
 @role_required(Role.BUSINESS_OWNER, Role.BANKER)
@@ -56,6 +55,27 @@ def _send_from_page(request: HttpRequest, conversation_id: int, data: dict[str, 
         )
 
 
+def _send_from_form(request: HttpRequest, conversation_id: int, form: MessageForm) -> int:
+    """Send the form's message: 302 when sent, else the page's status with
+    the reason next to the message box (what was typed stays in it)."""
+    try:
+        _send_from_page(request, conversation_id, form.cleaned_data)
+    except ValidationError as exc:
+        form.add_error("body", exc.messages)
+        return 200
+    except RateLimited:
+        # The per-user send limit, counted by the service (chat/rate_limit.py).
+        form.add_error("body", "You are sending messages too fast. Wait a few seconds and send it again.")
+        return 429
+    except (TooLarge, UnsupportedType) as exc:
+        form.add_error("body", exc.detail)
+        return 200
+    except DomainError as exc:
+        form.add_error("body", exc.detail)
+        return 403
+    return 302
+
+
 @role_required(Role.BUSINESS_OWNER, Role.BANKER)
 @require_http_methods(["GET", "POST"])
 def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
@@ -67,22 +87,9 @@ def conversation(request: HttpRequest, conversation_id: int) -> HttpResponse:
     form = MessageForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        if not ChatSendThrottle().allow_request(request, None):
-            # The same per-user budget as the API's message sends (chat/rate_limit.py).
-            form.add_error("body", "You are sending messages too fast. Wait a few seconds and send it again.")
-            status = 429
-        else:
-            try:
-                _send_from_page(request, convo.pk, form.cleaned_data)
-            except ValidationError as exc:
-                form.add_error("body", exc.messages)
-            except (TooLarge, UnsupportedType) as exc:
-                form.add_error("body", exc.detail)
-            except DomainError as exc:
-                form.add_error("body", exc.detail)
-                status = 403
-            else:
-                return redirect("chat:conversation", conversation_id=convo.pk)
+        status = _send_from_form(request, convo.pk, form)
+        if status == 302:
+            return redirect("chat:conversation", conversation_id=convo.pk)
     messages, more = selectors.message_page(conversation=convo)
     messages.reverse()  # oldest at the top of the page
     viewer: int = request.user.pk  # type: ignore[assignment]

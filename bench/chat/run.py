@@ -7,6 +7,12 @@ rounds of 1,000 clients connecting and leaving.
 Run with `make bench-chat`. Needs DATABASE_URL (a `<name>_bench` database is
 created next to it) and Redis on 127.0.0.1:6379. Prints a table and writes
 artifacts/bench-chat.json.
+
+`make bench-chat-idle` (`--held 10000`): one Daphne process holding 10,000
+idle, authenticated sockets (opened by 4 holder processes, bench/chat/hold.py):
+its RSS and CPU while idle, then the 20 pairs' latency while they are held, next
+to the Channels echo baseline and the same pairs with no sockets held, all in
+one run. Writes artifacts/bench-chat-idle.json.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,6 +41,14 @@ from tests.servers import free_port, wait_for_port
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
 DAPHNE = [PY, "-m", "daphne"]
+
+
+def raise_open_files_limit() -> int:
+    """Lift the soft limit on open files to the hard one (10,000 sockets need
+    more than the usual 1,024); child processes inherit it."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
 
 
 def bench_database_url() -> str:
@@ -244,6 +259,16 @@ def main() -> None:
     parser.add_argument("--round-clients", type=int, default=1000)
     parser.add_argument("--chat-only", action="store_true", help="skip the echo baselines and memory rounds")
     parser.add_argument(
+        "--held", type=int, default=0, help="the idle-sockets row: hold this many idle sockets (e.g. 10000)"
+    )
+    parser.add_argument("--idle-seconds", type=float, default=20, help="with --held: how long to watch idle")
+    parser.add_argument(
+        "--ping-interval",
+        type=int,
+        default=60,
+        help="with --held: Daphne's --ping-interval for the chat server (60 s as deployed; Daphne's default is 20)",
+    )
+    parser.add_argument(
         "--servers", type=int, choices=(1, 2), default=1, help="with --chat-only: Daphne processes"
     )
     args = parser.parse_args()
@@ -260,7 +285,14 @@ def main() -> None:
         capture_output=True,
     )
     seed = json.loads(seeded.stdout)
-    results: dict[str, Any] = {"config": vars(args), "cpus": os.cpu_count()}
+    results: dict[str, Any] = {
+        "config": vars(args),
+        "cpus": os.cpu_count(),
+        "load_average_start": os.getloadavg(),
+    }
+    if args.held:
+        held_run(args, env, seed, results)
+        return
 
     if args.chat_only:
         ports = [free_port() for _ in range(args.servers)]
@@ -334,11 +366,148 @@ def main() -> None:
     finally:
         stop(server)
 
+    results["load_average_end"] = os.getloadavg()
     report(results)
     out = ROOT / "artifacts" / "bench-chat.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(f"\nwritten to {out.relative_to(ROOT)}")
+
+
+HOLDERS = 4
+
+
+def start_holders(port: int, seed: dict[str, Any], count: int, env: dict[str, str]) -> list[Any]:
+    sessions = [idle["session"] for idle in seed["idle"]]
+    holders = []
+    for n in range(HOLDERS):
+        share = count // HOLDERS + (1 if n < count % HOLDERS else 0)
+        holder = subprocess.Popen(
+            [PY, "-m", "bench.chat.hold"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        spec = {"port": port, "cookie": seed["cookie"], "sessions": sessions, "count": share}
+        assert holder.stdin is not None
+        holder.stdin.write(json.dumps(spec) + "\n")
+        holder.stdin.flush()
+        holders.append(holder)
+    return holders
+
+
+def wait_ready(holders: list[Any]) -> tuple[int, int]:
+    opened = retries = 0
+    for holder in holders:
+        line = holder.stdout.readline().split()
+        if not line or line[0] != "ready":
+            sys.exit(f"a holder process failed to open its sockets (exit {holder.poll()})")
+        opened, retries = opened + int(line[1]), retries + int(line[2])
+    return opened, retries
+
+
+def stop_holders(holders: list[Any]) -> None:
+    for holder in holders:
+        try:
+            holder.stdin.write("close\n")
+            holder.stdin.close()
+        except (BrokenPipeError, ValueError):
+            pass
+    for holder in holders:
+        try:
+            holder.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            holder.kill()
+
+
+def idle_usage(server: subprocess.Popen[bytes], seconds: float) -> dict[str, Any]:
+    """The server's CPU (share of one core) and RSS while nothing is sent."""
+    process = psutil.Process(server.pid)
+    before, wall = process.cpu_times(), time.perf_counter()
+    time.sleep(seconds)
+    after, wall = process.cpu_times(), time.perf_counter() - wall
+    used = (after.user + after.system) - (before.user + before.system)
+    return {"idle_cpu_pct": round(used / wall * 100, 2), "rss_mb": rss_mb(server), "seconds": round(wall, 1)}
+
+
+def held_run(args: Any, env: dict[str, str], seed: dict[str, Any], results: dict[str, Any]) -> None:
+    """The idle-sockets row (see the module docstring)."""
+    results["open_files_limit"] = raise_open_files_limit()
+    results["load_average_start"] = os.getloadavg()
+    port = free_port()
+    server = start(
+        [*DAPHNE, "-b", "127.0.0.1", "-p", str(port), "bench.chat.echo_asgi:application"], env, port
+    )
+    try:
+        print("Channels echo consumer on Daphne…", flush=True)
+        results["channels_echo"] = asyncio.run(echo_loops(port, args.pairs, args.seconds, args.warmup))
+    finally:
+        stop(server)
+    port = free_port()
+    pings = ["--ping-interval", str(args.ping_interval)]
+    server = start(
+        [*DAPHNE, "-b", "127.0.0.1", "-p", str(port), *pings, "b2bbank.asgi:application"], env, port
+    )
+    holders: list[Any] = []
+    try:
+        print("chat, no sockets held…", flush=True)
+        results["chat_none_held"] = asyncio.run(chat_pairs(port, seed, args.seconds, args.warmup))
+        results["rss_none_held_mb"] = rss_mb(server)
+        print(f"opening {args.held} idle sockets from {HOLDERS} processes…", flush=True)
+        started = time.perf_counter()
+        holders = start_holders(port, seed, args.held, env)
+        opened, retries = wait_ready(holders)
+        results["held"] = {"sockets": opened, "connect_retries": retries}
+        results["held"]["open_seconds"] = round(time.perf_counter() - started, 1)
+        time.sleep(5)  # let the connects' work (sessions, subscriptions) finish
+        print(f"{opened} sockets held; watching the idle server for {args.idle_seconds:.0f} s…", flush=True)
+        results["held"].update(idle_usage(server, args.idle_seconds))
+        print("chat while they are held…", flush=True)
+        results["chat_held"] = asyncio.run(chat_pairs(port, seed, args.seconds, args.warmup))
+        results["held"]["rss_after_chat_mb"] = rss_mb(server)
+    finally:
+        stop_holders(holders)
+        stop(server)
+    results["load_average_end"] = os.getloadavg()
+    report_held(results)
+    out = ROOT / "artifacts" / "bench-chat-idle.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2))
+    print(f"\nwritten to {out.relative_to(ROOT)}")
+
+
+def report_held(results: dict[str, Any]) -> None:
+    held, echo = results["held"], results["channels_echo"]
+    print(f"\n## {held['sockets']:,} idle authenticated sockets on one Daphne process\n")
+    print("| what | value |")
+    print("| --- | ---: |")
+    print(f"| server RSS, none held | {results['rss_none_held_mb']} MB |")
+    print(f"| server RSS, {held['sockets']:,} held and idle | {held['rss_mb']} MB |")
+    print(
+        f"| server CPU while idle ({held['seconds']} s, Daphne pings every "
+        f"{results['config']['ping_interval']} s) | {held['idle_cpu_pct']} % of a core |"
+    )
+    print(
+        f"| time to open them ({HOLDERS} client processes) | {held['open_seconds']} s, {held['connect_retries']} retried |"
+    )
+    print("\n| 20 pairs, closed loop | msg/s | p50 ms | p95 ms | p99 ms | lost |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for name, row in (
+        ("Channels echo (Daphne)", echo),
+        ("b2bbank chat, no sockets held", results["chat_none_held"]),
+        (f"b2bbank chat, {held['sockets']:,} idle sockets held", results["chat_held"]),
+    ):
+        print(
+            f"| {name} | {row['msg_per_s']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} | {row['lost']} |"
+        )
+    chat = results["chat_held"]
+    print(
+        f"\nratio vs Channels echo: throughput x{chat['msg_per_s'] / echo['msg_per_s']:.3f}, "
+        f"p99 x{chat['p99_ms'] / echo['p99_ms']:.1f}; load average {results['load_average_start']} -> "
+        f"{results['load_average_end']}"
+    )
 
 
 def report(results: dict[str, Any]) -> None:
@@ -370,6 +539,9 @@ def report(results: dict[str, Any]) -> None:
     )
     print(
         f"chat: sent {chat['sent']}, delivered {chat['delivered_total']}, lost {chat['lost']}, stored {chat['stored']}"
+    )
+    print(
+        f"load average {results['load_average_start']} at the start, {results['load_average_end']} at the end"
     )
     print(
         f"memory: RSS {mem['rss_before_mb']} MB before, after rounds {mem['rss_after_round_mb']} MB; "

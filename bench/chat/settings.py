@@ -25,3 +25,6 @@ REST_FRAMEWORK = {
         "chat_send": "1000000/min",
     },
 }
+# BENCH_PUBLIC_PUBLISH=1: publish with group_send only (no Redis pipeline
+# adapter), for the side-by-side row in docs/performance.md.
+REALTIME_REDIS_PIPELINE = not env.bool("BENCH_PUBLIC_PUBLISH", default=False)

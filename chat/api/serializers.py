@@ -74,21 +74,30 @@ def message_send_frame_fast(frame: dict[str, Any]) -> dict[str, Any] | None:
     within the limits, conversation a positive int, no unknown keys."""
     if not _SEND_FRAME_KEYS.issuperset(frame):
         return None
-    conversation, body, client_id = frame.get("conversation"), frame.get("body"), frame.get("client_id")
-    if type(conversation) is not int or conversation < 1 or type(body) is not str:
+    conversation = frame.get("conversation")
+    if type(conversation) is not int or conversation < 1:
         return None
-    body = body.strip()
-    if not 0 < len(body) <= BODY_MAX or not body.isascii() or "\x00" in body:
+    body = _plain_text(frame.get("body"), BODY_MAX)
+    if body is None:
         return None
     data: dict[str, Any] = {"type": frame["type"], "conversation": conversation, "body": body}
     if "client_id" in frame:
-        if type(client_id) is not str:
-            return None
-        client_id = client_id.strip()
-        if not 0 < len(client_id) <= CLIENT_ID_MAX or not client_id.isascii() or "\x00" in client_id:
+        client_id = _plain_text(frame["client_id"], CLIENT_ID_MAX)
+        if client_id is None:
             return None
         data["client_id"] = client_id
     return data
+
+
+def _plain_text(value: Any, max_length: int) -> str | None:
+    """`value` trimmed, if it is a non-empty ASCII string within max_length
+    without NUL; None for anything the serializer must look at."""
+    if type(value) is not str:
+        return None
+    value = value.strip()
+    if not 0 < len(value) <= max_length or not value.isascii() or "\x00" in value:
+        return None
+    return value
 
 
 class ReadFrame(_Frame, ReadInput):

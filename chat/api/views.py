@@ -17,7 +17,6 @@ from authentication.models import ApiToken
 from b2bbank.json_input import StrictJSONParser
 from chat import attachments, selectors, services
 from chat.permissions import CanChat
-from chat.rate_limit import ChatSendThrottle
 from documents.api.views import UPLOAD_ERRORS
 from documents.files import incoming_file
 from idempotency.decorators import IDEMPOTENCY_KEY_PARAMETER, idempotent
@@ -81,12 +80,6 @@ class MessageListApi(APIView):
     permission_classes = (CanChat,)
     # JSON as everywhere; multipart for a message carrying a file.
     parser_classes = (StrictJSONParser, MultiPartParser)
-
-    def get_throttles(self) -> list[Any]:
-        throttles = super().get_throttles()
-        if self.request.method == "POST":
-            throttles.append(ChatSendThrottle())
-        return throttles
 
     @extend_schema(parameters=[MessagePageInput], responses=MessagePageOutput)
     def get(self, request: Request, conversation_id: int) -> Response:

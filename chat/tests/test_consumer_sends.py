@@ -36,13 +36,13 @@ def test_sends_from_many_sockets_share_a_batch_and_all_arrive(
     owner_a: Any, banker_x: Any, banker_y: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     batches: list[int] = []
-    store = send_queue._store
+    store = send_queue.store_batch_in_worker
 
-    def counting_store(requests: Any) -> Any:
+    async def counting_store(*, requests: Any) -> Any:
         batches.append(len(requests))
-        return store(requests)
+        return await store(requests=requests)
 
-    monkeypatch.setattr(send_queue, "_store_in_worker", send_queue.database_sync_to_async(counting_store))
+    monkeypatch.setattr(send_queue, "store_batch_in_worker", counting_store)
     conversations = [ConversationFactory(owner=owner_a, banker=b) for b in (banker_x, banker_y)]
 
     async def scenario(sockets: Sockets) -> None:

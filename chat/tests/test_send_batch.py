@@ -23,9 +23,7 @@ def req(sender: Any, conversation: Any, body: str, client_id: str = "") -> Messa
     return MessageSendRequest(sender=sender, conversation_id=conversation.pk, body=body, client_id=client_id)
 
 
-def test_batch_stores_every_message_in_request_order_and_moves_markers(
-    conversation: Any, owner_a: Any, banker_x: Any
-) -> None:
+def send_three(conversation: Any, owner_a: Any, banker_x: Any) -> list[int]:
     results = services.messages_send_batch(
         requests=[
             req(owner_a, conversation, "one", "o1"),
@@ -34,16 +32,26 @@ def test_batch_stores_every_message_in_request_order_and_moves_markers(
         ]
     )
     assert [(r.created, r.error) for r in results] == [(True, None)] * 3
-    ids = [r.message.pk for r in results if r.message]
+    return [r.message.pk for r in results if r.message]
+
+
+def test_batch_stores_every_message_in_request_order(conversation: Any, owner_a: Any, banker_x: Any) -> None:
+    ids = send_three(conversation, owner_a, banker_x)
     assert ids == sorted(ids)
     stored = list(Message.objects.filter(conversation=conversation).order_by("id"))
-    assert [m.body for m in stored] == ["one", "two", "three"]
-    assert [m.client_id for m in stored] == ["o1", "b1", "o2"]
+    assert [(m.pk, m.body, m.client_id) for m in stored] == list(
+        zip(ids, ["one", "two", "three"], ["o1", "b1", "o2"], strict=True)
+    )
+
+
+def test_batch_moves_last_message_and_senders_read_markers(
+    conversation: Any, owner_a: Any, banker_x: Any
+) -> None:
+    ids = send_three(conversation, owner_a, banker_x)
+    last = Message.objects.get(pk=ids[2])
     conversation.refresh_from_db()
-    assert conversation.last_message_id == ids[2]
-    assert conversation.last_activity_at == stored[2].created_at
-    assert conversation.owner_last_read == ids[2]
-    assert conversation.banker_last_read == ids[1]
+    assert (conversation.last_message_id, conversation.last_activity_at) == (ids[2], last.created_at)
+    assert (conversation.owner_last_read, conversation.banker_last_read) == (ids[2], ids[1])
 
 
 def test_batch_of_many_conversations_costs_the_same_statements_as_one(

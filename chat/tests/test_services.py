@@ -176,3 +176,27 @@ def test_ticket_refused_when_user_deactivated(owner_a: Any) -> None:
     owner_a.is_active = False
     owner_a.save()
     assert services.ticket_redeem(key=key) is None
+
+
+def test_typing_send_tells_the_other_participant_only_and_now(
+    owner_a: Any, banker_x: Any, conversation: Any, published: list, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.typing_send(user=banker_x, conversation_id=conversation.pk)
+    assert callbacks == [], "nothing stored, so nothing waits for a commit"
+    assert published == [
+        ([owner_a.pk], {"type": "typing", "conversation": conversation.pk, "user": banker_x.pk})
+    ]
+
+
+def test_typing_send_refuses_outsiders_and_read_only_conversations(
+    owner_b: Any, banker_x: Any, conversation: Any, published: list
+) -> None:
+    from chat.tests.test_read_only import unverify
+
+    with pytest.raises(NotFound):
+        services.typing_send(user=owner_b, conversation_id=conversation.pk)
+    unverify(banker_x)
+    with pytest.raises(Forbidden):
+        services.typing_send(user=banker_x, conversation_id=conversation.pk)
+    assert published == []

@@ -10,6 +10,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from b2bbank.domain_errors import InvalidTransition
+from b2bbank.frames import check_frame
 from b2bbank.realtime import user_group
 from loans import services
 from loans.models import Status
@@ -36,6 +37,7 @@ def test_owner_socket_gets_the_status_frame_after_commit(
     frame = message["event"]
     assert message["type"] == "realtime.event"
     assert frame["type"] == "application.status"
+    check_frame(frame)  # its schema: loans/events.py
     assert (frame["application"], frame["status"]) == (application.pk, "in_review")
     assert frame["event"]["actor"] == banker_x.pk
     assert (frame["event"]["from_status"], frame["event"]["to_status"], frame["event"]["note"]) == (
