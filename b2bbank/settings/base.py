@@ -99,6 +99,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
             ],
+            # One money format and one link rule on every page (b2bbank/display.py).
+            "builtins": ["b2bbank.display_tags"],
         },
     },
 ]

@@ -45,6 +45,28 @@
     return d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
   }
 
+  // The link rule of b2bbank/display.py: http(s) addresses only, trailing
+  // punctuation left outside. Built from DOM nodes so user text is never parsed as HTML.
+  var LINK_PATTERN = /https?:\/\/[^\s<>"']+/gi;
+  var TRAILING = ".,;:!?)]}";
+  function appendLinkified(parent, text) {
+    var last = 0;
+    text.replace(LINK_PATTERN, function (match, offset) {
+      var url = match;
+      while (url && TRAILING.indexOf(url.charAt(url.length - 1)) !== -1) url = url.slice(0, -1);
+      if (/^https?:\/\/$/i.test(url)) return match;
+      parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      var a = document.createElement("a");
+      a.href = url;
+      a.rel = "noopener noreferrer nofollow";
+      a.textContent = url;
+      parent.appendChild(a);
+      last = offset + url.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
   function ids() {
     return Array.prototype.map.call(list.querySelectorAll("li[data-id]"), function (li) { return Number(li.dataset.id); });
   }
@@ -61,7 +83,7 @@
     if (m.client_id) li.dataset.clientId = m.client_id;
     var bubble = document.createElement("div");
     bubble.className = "chat-bubble";
-    bubble.textContent = m.body;
+    appendLinkified(bubble, m.body || "");
     var time = document.createElement("time");
     time.className = "chat-time";
     if (m.created_at) { time.dateTime = m.created_at; time.textContent = formatTime(m.created_at); }

@@ -1,0 +1,22 @@
+"""Template filters for b2bbank.display (registered as the `display` library)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import template
+from django.utils.safestring import SafeString
+
+from b2bbank import display
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Decimal | None, places: int = 2) -> str:
+    return display.format_money(value, places=int(places))
+
+
+@register.filter
+def linkify(value: str | None) -> SafeString:
+    return display.linkify(value or "")
