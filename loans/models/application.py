@@ -12,6 +12,7 @@ from django.db import models
 
 from accounts.choices import Product
 from accounts.money import money_field
+from b2bbank.constraints import PlainConstraintErrors
 
 # Sane bounds for a B2B loan request; the banker's own min/max narrow them at submit.
 MIN_AMOUNT = Decimal("1000.00")
@@ -64,12 +65,25 @@ class LoanApplicationQuerySet(models.QuerySet["LoanApplication"]):
         return self.exclude(status__in=FINAL_STATUSES)
 
 
-class LoanApplication(models.Model):
+class LoanApplication(PlainConstraintErrors, models.Model):
     """A business owner's request for credit, sent to one to five bankers, each on
     their own track (`tracks`). `status` is the owner's summary of the tracks
     (loans.transitions.application_status) and moves only through loans.services;
     `banker` is the banker chosen while a draft, or the one banker it was sent
     to. The timeline of moves is `events`."""
+
+    constraint_errors: ClassVar = {
+        "loan_status_valid": ("status", "Choose one of the listed options."),
+        "loan_product_valid": ("product", "Choose a loan product from the list."),
+        "loan_amount_bounds": (
+            "amount",
+            f"The amount must be between ${MIN_AMOUNT:,.0f} and ${MAX_AMOUNT:,.0f}.",
+        ),
+        "loan_term_bounds": (
+            "term_months",
+            f"The term must be between {MIN_TERM_MONTHS} and {MAX_TERM_MONTHS} months.",
+        ),
+    }
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="loan_applications"
