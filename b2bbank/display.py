@@ -9,11 +9,14 @@ opening without the page as its opener and without passing ranking credit.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timesince import timesince
 
 LINK_REL = "noopener noreferrer nofollow"
 # The same pattern as LINK_PATTERN in static/js/chat.js.
@@ -30,6 +33,26 @@ def format_money(value: Decimal | int | float | None, *, places: int = 2) -> str
     if currency == "USD":
         return f"-${amount[1:]}" if amount.startswith("-") else f"${amount}"
     return f"{amount} {currency}"
+
+
+def excerpt(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word boundary with an ellipsis
+    (a single word longer than the limit is cut inside it)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:.") + "…"
+
+
+def waiting_for(since: datetime, now: datetime | None = None) -> str:
+    """ "3 minutes", "2 days": how long something has waited."""
+    elapsed = (now or timezone.now()) - since
+    if elapsed < timedelta(minutes=1):
+        return "under a minute"
+    return timesince(since, now, depth=1)
 
 
 def _split_trailing(url: str) -> tuple[str, str]:

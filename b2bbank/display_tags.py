@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from django import template
@@ -15,6 +16,16 @@ register = template.Library()
 @register.filter
 def money(value: Decimal | None, places: int = 2) -> str:
     return display.format_money(value, places=int(places))
+
+
+@register.filter
+def excerpt(value: str | None, limit: int = 200) -> str:
+    return display.excerpt(value or "", int(limit))
+
+
+@register.filter
+def waiting_for(value: datetime) -> str:
+    return display.waiting_for(value)
 
 
 @register.filter

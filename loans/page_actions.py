@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.views import attach_errors
+from b2bbank.display import format_money
 from b2bbank.domain_errors import DomainError
 from b2bbank.page_errors import report_domain_error
 
@@ -103,7 +104,7 @@ def _restated(form: ActionForm, spec: ActionSpec, application: LoanApplication) 
             months=data["term_months"],
             fee=data["origination_fee"] or Decimal(0),
         )
-        lines += [("Monthly payment", f"${payment:,.2f}"), ("APR (fee included)", f"{apr:.2f}%")]
+        lines += [("Monthly payment", format_money(payment)), ("APR (fee included)", f"{apr:.2f}%")]
     return lines
 
 
@@ -111,7 +112,7 @@ def _shown(name: str, value: Any) -> str:
     if isinstance(value, Decimal) and "rate" in name:
         return f"{value:.3f}".rstrip("0").rstrip(".") + "%"
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return format_money(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
