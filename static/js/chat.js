@@ -199,6 +199,12 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var body = input.value.trim();
+    // Over the limit static/js/limits.js shows: keep the text and say so, send nothing.
+    var limit = Number(input.getAttribute("data-limit"));
+    if (limit && Array.from(body.replace(/\r?\n/g, "\r\n")).length > limit) {
+      typingEl.textContent = "This message is longer than " + limit.toLocaleString("en-US") + " characters: shorten it or split it.";
+      return;
+    }
     if (fileInput && fileInput.files && fileInput.files.length) { sendFile(body); return; }
     if (!body) return;
     var clientId = newClientId();
