@@ -6,7 +6,7 @@
 // maxlength attribute stays.
 (function () {
   "use strict";
-  var COUNT_FROM = 100; // shorter boxes (codes, country) need no counter
+  var COUNT_FROM = 200; // shorter boxes (names, codes, places) keep maxlength and no counter
   var number = new Intl.NumberFormat("en-US");
 
   // What the server counts: code points, with each line break sent as CR LF.
