@@ -13,6 +13,9 @@ from .permissions import can_contact_banker, directory_page
 from .search_cache import cached_banker_search_page
 from .selectors import SEARCH_CAP, BankerPage, banker_public_profile
 
+# The boxes folded behind "Filters"; the button counts those in use.
+FILTERS = ("product", "amount", "industry", "region", "availability", "accepting")
+
 
 def page_sort_choices(form: BankerSearchForm) -> None:
     """The page's "Sort by" lists each order once, the one used when none is
@@ -49,6 +52,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "unknown_errors": form.unknown_parameter_errors() if form.is_bound else {},
             "query_without_page": query.urlencode(),
             "search_cap": SEARCH_CAP,
+            "active_filters": sum(1 for name in FILTERS if request.GET.get(name)),
         },
         status=status,
     )
