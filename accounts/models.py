@@ -15,6 +15,8 @@ from b2bbank.constraints import PlainConstraintErrors
 
 from .choices import Availability, Industry, Product, Role, VerificationStatus
 from .money import money_field
+from .time_zones import DEFAULT as DEFAULT_ZONE
+from .time_zones import validate_time_zone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -56,6 +58,8 @@ class User(PlainConstraintErrors, AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(max_length=254, unique=True)
     first_name = models.CharField(max_length=150)
     last_name = models.CharField(max_length=150)
+    # Every time this user sees is shown in this zone (accounts.time_zones).
+    time_zone = models.CharField(max_length=64, default=DEFAULT_ZONE, validators=[validate_time_zone])
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
@@ -97,6 +101,7 @@ class User(PlainConstraintErrors, AbstractBaseUser, PermissionsMixin):
 
 # What an owner or banker may set on their own profile, in display order. Forms,
 # serializers and services all read these, so a new field is opened in one place.
+USER_PROFILE_FIELDS = ("first_name", "last_name", "time_zone")
 OWNER_PROFILE_FIELDS = (
     "company_name",
     "industry",

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Times in the signed-in user's zone (accounts.time_zones).
+    "accounts.time_zones.TimeZoneMiddleware",
     # allauth's request context (its flows read the request from it) and reauthentication.
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -12,6 +12,7 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.permissions import has_role, is_banker
 from accounts.selectors import banker_is_verified
+from accounts.time_zones import local_text
 from audit.services import audit_log
 from b2bbank.display import format_money
 from b2bbank.domain_errors import Forbidden, NotFound
@@ -201,14 +202,14 @@ def status_sentence(application: LoanApplication, track: ApplicationTrack, recip
     return STATUS_SENTENCES[Status(status)].format(reference=application.reference)
 
 
-def offer_terms(offer: Offer) -> str:
-    """The terms as a notification restates them."""
+def offer_terms(offer: Offer, *, reader: User) -> str:
+    """The terms as a notification restates them, times in the reader's zone."""
     lines = [
         f"Approved amount: {format_money(offer.approved_amount)}",
         f"Interest rate: {offer.interest_rate_display}% per year (APR {offer.apr_display}%)",
         f"Term: {offer.term_months} months; monthly payment {format_money(offer.monthly_payment)}",
         f"Origination fee: {format_money(offer.origination_fee)}",
-        f"Expires: {offer.expires_at:%b %d, %Y %H:%M} UTC",
+        f"Expires: {local_text(offer.expires_at, reader)}",
     ]
     if offer.conditions:
         lines.append(f"Conditions: {offer.conditions}")

@@ -138,7 +138,7 @@ def application_approve(
         raise ValidationError({name: [text] for name, _, text in problems})
     offer = _new_offer(moved.track, terms, timezone.now())
     vars(moved.track).pop("_prefetched_objects_cache", None)  # the new offer is now the current one
-    tell_other_party(moved, Action.APPROVE, extra=offer_terms(offer))
+    tell_other_party(moved, Action.APPROVE, extra=offer_terms(offer, reader=moved.application.owner))
     return moved.application
 
 
@@ -218,7 +218,7 @@ def offer_accept(*, actor: User, application_id: int, offer_id: int, note: str =
     previous = move_track(track, TrackStatus.ACCEPTED, now)
     others = [(t, _not_selected(t, now)) for t in tracks if t.pk != track.pk and t.is_open]
     moved = _finish(application, tracks, track, actor, previous, note, now)
-    tell_other_party(moved, Action.OFFER_ACCEPT, extra=offer_terms(offer))
+    tell_other_party(moved, Action.OFFER_ACCEPT, extra=offer_terms(offer, reader=moved.track.banker))
     for other, before in others:
         event = record(
             application=application, track=other, actor=actor, from_status=before, to_status=other.status

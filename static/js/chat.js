@@ -40,9 +40,17 @@
     });
   }
 
+  // The user's zone (accounts.time_zones), as the server renders "M j, H:i":
+  // "Nov 29, 06:54". The browser's own zone could differ from the profile's.
+  var timeZone = root.dataset.timeZone || "UTC";
+  var timeFormat;
+  try {
+    timeFormat = new Intl.DateTimeFormat("en-US", { timeZone: timeZone, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  } catch (e) {
+    timeFormat = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  }
   function formatTime(iso) {
-    var d = new Date(iso);
-    return d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+    return timeFormat.format(new Date(iso));
   }
 
   // The link rule of b2bbank/display.py: http(s) addresses only, trailing
