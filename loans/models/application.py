@@ -152,7 +152,7 @@ class ApplicationEventQuerySet(models.QuerySet["ApplicationEvent"]):
 
 
 # Moves whose status alone would not say what happened.
-EVENT_HEADLINES = {
+EVENT_HEADLINES: dict[tuple[str, str], str] = {
     (Status.INFO_REQUESTED, Status.IN_REVIEW): "Answer sent",
     (Status.SUBMITTED, Status.IN_REVIEW): "Review started",
     (Status.APPROVED, Status.IN_REVIEW): "Offer withdrawn",
