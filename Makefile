@@ -1,4 +1,5 @@
 # b2bbank task runner. Every target sets up what it needs itself.
+PORT ?= 8000
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -27,17 +28,19 @@ axe: $(AXE)
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
 
+DEMO_LOGINS := .data/demo-logins.txt
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --port $(PORT) --logins-file $(DEMO_LOGINS)
 	$(BIN)/python manage.py seed_loans_demo
 	$(BIN)/python manage.py seed_documents_demo
 
 ## run: the app on http://127.0.0.1:$(PORT) (HTTP and websockets, Daphne) and one job
-## worker beside it, with demo data; Ctrl-C stops both
-PORT ?= 8000
+## worker beside it, with demo data; Ctrl-C stops both. The demo logins are printed
+## again once the worker has sent the demo's first emails to the console.
 run: demo
 	@$(BIN)/python manage.py procrastinate worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	(sleep 6; echo; cat $(DEMO_LOGINS)) & logins=$$!; \
+	trap 'kill $$worker $$logins 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	trap 'exit 130' INT TERM; \
 	$(BIN)/daphne -b 127.0.0.1 -p $(PORT) b2bbank.asgi:application
 

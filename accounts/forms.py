@@ -12,12 +12,14 @@ from .choices import Industry, Product
 from .models import (
     BANKER_PROFILE_FIELDS,
     OWNER_PROFILE_FIELDS,
+    USER_PROFILE_FIELDS,
     BankerEvidence,
     BankerProfile,
     BusinessOwnerProfile,
     User,
     normalize_email,
 )
+from .time_zones import zone_choices, zone_or_default
 
 
 class AccountForm(forms.Form):
@@ -36,10 +38,17 @@ class AccountForm(forms.Form):
         max_length=128,
     )
 
+    # Filled by static/js/time_zone.js from the browser; an unknown or missing
+    # zone becomes UTC (a sign-up is never refused over a hidden field).
+    time_zone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
     accept_terms = forms.BooleanField(
         label="I accept the terms of use and the privacy notice",
         error_messages={"required": "Accept the terms of use and the privacy notice to create an account."},
     )
+
+    def clean_time_zone(self) -> str:
+        return zone_or_default(self.cleaned_data.get("time_zone"))
 
     def clean_email(self) -> str:
         # Whether the address is taken is never said here (the service emails its owner).
@@ -53,7 +62,7 @@ class AccountForm(forms.Form):
 
     def service_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        fields = {name: data[name] for name in ("email", "password", "first_name", "last_name")}
+        fields = {name: data[name] for name in ("email", "password", "first_name", "last_name", "time_zone")}
         return {**fields, "terms_accepted": data["accept_terms"]}
 
 
@@ -104,9 +113,20 @@ class BankerProfileForm(forms.ModelForm):
 
 
 class NamesForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=zone_choices,
+        required=False,
+        label="Time zone",
+        help_text="Every time on b2bbank is shown in this zone.",
+    )
+
     class Meta:
         model = User
-        fields = ("first_name", "last_name")
+        fields = USER_PROFILE_FIELDS
+
+    def clean_time_zone(self) -> str:
+        # A form sent without the box (an older page) keeps the zone as it is.
+        return self.cleaned_data.get("time_zone") or self.instance.time_zone
 
 
 class CloseAccountForm(forms.Form):

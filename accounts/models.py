@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from b2bbank.constraints import PlainConstraintErrors
+
 from .choices import Availability, Industry, Product, Role, VerificationStatus
 from .money import money_field
+from .time_zones import DEFAULT as DEFAULT_ZONE
+from .time_zones import validate_time_zone
 
 
 class UserManager(BaseUserManager["User"]):
@@ -42,13 +48,17 @@ def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(PlainConstraintErrors, AbstractBaseUser, PermissionsMixin):
     """A person who signs in with an email. Business owners and bankers have a
     `role` and a matching profile; staff (admins) have no role."""
+
+    constraint_errors: ClassVar = {"user_role_valid": ("role", "Choose one of the listed options.")}
 
     email = models.EmailField(max_length=254, unique=True)
     first_name = models.CharField(max_length=150)
     last_name = models.CharField(max_length=150)
+    # Every time this user sees is shown in this zone (accounts.time_zones).
+    time_zone = models.CharField(max_length=64, default=DEFAULT_ZONE, validators=[validate_time_zone])
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
@@ -90,6 +100,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 # What an owner or banker may set on their own profile, in display order. Forms,
 # serializers and services all read these, so a new field is opened in one place.
+USER_PROFILE_FIELDS = ("first_name", "last_name", "time_zone")
 OWNER_PROFILE_FIELDS = (
     "company_name",
     "industry",
@@ -118,8 +129,17 @@ BANKER_PROFILE_FIELDS = (
 )
 
 
-class BusinessOwnerProfile(models.Model):
+class BusinessOwnerProfile(PlainConstraintErrors, models.Model):
     """The company behind a business-owner account; bankers see it on applications."""
+
+    constraint_errors: ClassVar = {
+        "owner_industry_valid": ("industry", "Choose one of the listed options."),
+        "owner_revenue_not_negative": (
+            "annual_revenue",
+            "Revenue can't be negative; leave it empty if you'd rather not say.",
+        ),
+        "owner_years_sane": ("years_in_business", "Years in business must be 300 or fewer."),
+    }
 
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, primary_key=True, related_name="owner_profile"
@@ -153,9 +173,21 @@ class BusinessOwnerProfile(models.Model):
         return self.company_name
 
 
-class BankerProfile(models.Model):
+class BankerProfile(PlainConstraintErrors, models.Model):
     """What a banker offers. Only `verified` bankers are listed, can be applied to
     and can be messaged; admins set the verification status."""
+
+    constraint_errors: ClassVar = {
+        "banker_min_amount_positive": ("min_loan_amount", "The minimum loan amount must be more than zero."),
+        "banker_min_not_above_max": (
+            "max_loan_amount",
+            "The maximum loan amount can't be below the minimum.",
+        ),
+        "banker_products_valid": ("products", "Choose products from the list."),
+        "banker_industries_valid": ("industries", "Choose industries from the list."),
+        "banker_availability_valid": ("availability", "Choose one of the listed options."),
+        "banker_verification_valid": ("verification_status", "Choose one of the listed options."),
+    }
 
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, primary_key=True, related_name="banker_profile"

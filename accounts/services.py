@@ -22,6 +22,7 @@ from .choices import Role, VerificationStatus
 from .models import (
     BANKER_PROFILE_FIELDS,
     OWNER_PROFILE_FIELDS,
+    USER_PROFILE_FIELDS,
     BankerEvidence,
     BankerProfile,
     BusinessOwnerProfile,
@@ -29,8 +30,9 @@ from .models import (
     User,
     normalize_email,
 )
+from .time_zones import DEFAULT as DEFAULT_ZONE
 
-USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name"})
+USER_EDITABLE_FIELDS = frozenset(USER_PROFILE_FIELDS)
 # What every sign-up hears, whether or not the address already had an account.
 SIGNUP_DONE = (
     "Thank you. We have sent a message to this address: open the link in it to confirm the address. "
@@ -56,6 +58,7 @@ def _new_user(
     role: Role,
     welcome: bool = True,
     terms_accepted: bool = False,
+    time_zone: str = DEFAULT_ZONE,
 ) -> User | None:
     """Create the user, or None when the address already has an account: its
     owner is told by email instead, and the caller answers exactly as for a new
@@ -63,7 +66,7 @@ def _new_user(
     the password is hashed either way, so neither the answer nor its timing
     says whether the address was taken."""
     email = normalize_email(email)
-    user = User(email=email, first_name=first_name, last_name=last_name, role=role)
+    user = User(email=email, first_name=first_name, last_name=last_name, role=role, time_zone=time_zone)
     try:
         validate_password(password, user)
     except ValidationError as exc:
@@ -136,6 +139,7 @@ def business_owner_signup(
     profile: Mapping[str, Any],
     welcome: bool = True,
     terms_accepted: bool = False,
+    time_zone: str = DEFAULT_ZONE,
 ) -> User | None:
     """Create a business owner with their company profile. None when the
     address already had an account (its owner was emailed; see _new_user)."""
@@ -149,6 +153,7 @@ def business_owner_signup(
         role=Role.BUSINESS_OWNER,
         welcome=welcome,
         terms_accepted=terms_accepted,
+        time_zone=time_zone,
     )
     if user is not None:
         owner.user = user
@@ -166,6 +171,7 @@ def banker_signup(
     profile: Mapping[str, Any],
     welcome: bool = True,
     terms_accepted: bool = False,
+    time_zone: str = DEFAULT_ZONE,
 ) -> User | None:
     """Create a banker; the profile starts `pending` until an admin verifies it.
     None when the address already had an account (see _new_user)."""
@@ -180,6 +186,7 @@ def banker_signup(
         role=Role.BANKER,
         welcome=welcome,
         terms_accepted=terms_accepted,
+        time_zone=time_zone,
     )
     if user is not None:
         banker.user = user

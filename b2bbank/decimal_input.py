@@ -27,6 +27,13 @@ class PlainDecimalFormField(forms.DecimalField):
     """A page form's DecimalField that accepts plain decimal text only."""
 
     default_error_messages = {"invalid": MESSAGE}
+    # A text box, not <input type=number>: a browser sends an empty value for
+    # "abc" typed in a number box, so the page answered "This field is required."
+    # instead of saying what is wrong. inputmode still brings up the number pad.
+    widget = forms.TextInput
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "inputmode": "decimal"}
 
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str) and value not in self.empty_values and not is_plain_decimal(value):

@@ -5,6 +5,7 @@ a websocket."""
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
@@ -12,6 +13,8 @@ from django.db import models
 from django.db.models.functions import Length
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
+
+from b2bbank.constraints import PlainConstraintErrors
 
 BODY_MAX = 5000
 CLIENT_ID_MAX = 64
@@ -25,10 +28,14 @@ class ConversationQuerySet(models.QuerySet["Conversation"]):
         return self.filter(models.Q(owner_id=user_id) | models.Q(banker_id=user_id))
 
 
-class Conversation(models.Model):
+class Conversation(PlainConstraintErrors, models.Model):
     """One per (business owner, banker) pair, started by the owner. Each side's
     last-read marker is the id of the newest message it has read (0 = none):
     message ids only grow, so "unread" is "from the other side, id above mine"."""
+
+    constraint_errors: ClassVar = {
+        "conversation_two_people": (None, "You can't start a conversation with yourself.")
+    }
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     banker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -67,10 +74,17 @@ class Conversation(models.Model):
         return self.owner_last_read if user_id == self.owner_id else self.banker_last_read
 
 
-class Message(models.Model):
+class Message(PlainConstraintErrors, models.Model):
     """A message in a conversation. `client_id` is the sender's own id for it, so
     a retried send returns the stored message instead of a duplicate. A message
     with an attachment may have an empty body."""
+
+    constraint_errors: ClassVar = {
+        "message_body_length": (
+            "body",
+            f"Write a message (at most {BODY_MAX:,} characters) or attach a file.",
+        ),
+    }
 
     conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="messages")
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -8,15 +8,32 @@ from django.shortcuts import render
 from b2bbank.domain_errors import NotFound
 from b2bbank.page_errors import report_domain_error
 
-from .filters import BankerSearchForm
+from .filters import BankerSearchForm, Ordering
 from .permissions import can_contact_banker, directory_page
 from .search_cache import cached_banker_search_page
 from .selectors import SEARCH_CAP, BankerPage, banker_public_profile
+
+# The boxes folded behind "Filters"; the button counts those in use.
+FILTERS = ("product", "amount", "industry", "region", "availability", "accepting")
+
+
+def page_sort_choices(form: BankerSearchForm) -> None:
+    """The page's "Sort by" lists each order once, the one used when none is
+    chosen first (best match with search text, newest without), instead of an
+    extra "Best match, or newest" entry beside "Best match"."""
+    labels = dict(Ordering.CHOICES)
+    others = [Ordering.MIN_AMOUNT, Ordering.MIN_AMOUNT_DESC]
+    if (form.data.get("q") or "").strip():
+        order = [Ordering.RELEVANCE, *others, Ordering.NEWEST]
+    else:
+        order = [Ordering.NEWEST, *others]
+    form.fields["ordering"].choices = [(value, labels[value]) for value in order]  # type: ignore[attr-defined]
 
 
 @directory_page
 def search(request: HttpRequest) -> HttpResponse:
     form = BankerSearchForm(request.GET)
+    page_sort_choices(form)
     page: BankerPage | None = None
     if form.is_valid():
         try:
@@ -35,6 +52,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "unknown_errors": form.unknown_parameter_errors() if form.is_bound else {},
             "query_without_page": query.urlencode(),
             "search_cap": SEARCH_CAP,
+            "active_filters": sum(1 for name in FILTERS if request.GET.get(name)),
         },
         status=status,
     )

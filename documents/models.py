@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
+from b2bbank.constraints import PlainConstraintErrors
+
 NAME_MAX = 255
 NOTE_MAX = 2000
 
@@ -63,10 +65,15 @@ class DocumentRequestQuerySet(models.QuerySet["DocumentRequest"]):
         return self.filter(status__in=(RequestStatus.OPEN, RequestStatus.FULFILLED))
 
 
-class DocumentRequest(models.Model):
+class DocumentRequest(PlainConstraintErrors, models.Model):
     """A banker asking the owner of an application for a kind of document.
     `open` until a document answers it (`fulfilled`), `accepted` when the
     banker accepts that document; a rejection opens it again."""
+
+    constraint_errors: ClassVar = {
+        "docrequest_kind_valid": ("kind", "Choose a kind of document from the list."),
+        "docrequest_status_valid": ("status", "Choose one of the listed options."),
+    }
 
     application = models.ForeignKey(
         "loans.LoanApplication", on_delete=models.PROTECT, related_name="document_requests"
@@ -95,9 +102,15 @@ class DocumentRequest(models.Model):
         return f"{self.get_kind_display()} for {self.application_id} ({self.status})"
 
 
-class Document(StoredFile):
+class Document(PlainConstraintErrors, StoredFile):
     """A file the owner gave for an application, optionally answering a request.
     Immutable bytes: a replacement is a new document. The banker reviews it."""
+
+    constraint_errors: ClassVar = {
+        "document_kind_valid": ("kind", "Choose a kind of document from the list."),
+        "document_status_valid": ("status", "Choose one of the listed options."),
+        "document_not_empty": ("file", "The file is empty."),
+    }
 
     application = models.ForeignKey(
         "loans.LoanApplication", on_delete=models.PROTECT, related_name="documents"
@@ -129,9 +142,11 @@ class Document(StoredFile):
         return self.status != DocumentStatus.RECEIVED
 
 
-class ChatAttachment(StoredFile):
+class ChatAttachment(PlainConstraintErrors, StoredFile):
     """A file sent with a chat message (chat.Message.attachment), under the same
     checks and storage as documents; its conversation's participants may read it."""
+
+    constraint_errors: ClassVar = {"attachment_not_empty": ("file", "The file is empty.")}
 
     conversation = models.ForeignKey("chat.Conversation", on_delete=models.CASCADE, related_name="+")
 

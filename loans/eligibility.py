@@ -5,13 +5,14 @@ from (the same rules as a query, with the reasons each banker fits)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from accounts.choices import Availability, Product
 from accounts.models import BankerProfile
 from accounts.selectors import banker_for_application, bankers_to_apply_to
+from b2bbank.display import format_money
 
 from .models import LoanApplication
 
@@ -32,8 +33,8 @@ def _name(profile: BankerProfile) -> str:
     return f"{profile.user.get_full_name()} ({profile.institution})"
 
 
-def _money(amount: object) -> str:
-    return f"{amount:,.2f} {settings.PLATFORM_CURRENCY}"
+def _money(amount: Decimal) -> str:
+    return format_money(amount)
 
 
 def banker_problem(application: LoanApplication, banker_id: int) -> Problem | None:
@@ -141,11 +142,9 @@ def matching_bankers(application: LoanApplication) -> list[Match]:
 
 def _match(application: LoanApplication, profile: BankerProfile) -> Match:
     product = Product(application.product).label
-    upper = f"{profile.max_loan_amount:,.0f}" if profile.max_loan_amount is not None else "no maximum"
-    reasons = [
-        f"offers {product}",
-        f"${profile.min_loan_amount:,.0f} to {'$' if profile.max_loan_amount else ''}{upper}",
-    ]
+    high = profile.max_loan_amount
+    upper = format_money(high, places=0) if high is not None else "no maximum"
+    reasons = [f"offers {product}", f"{format_money(profile.min_loan_amount, places=0)} to {upper}"]
     industry = application.owner.owner_profile.get_industry_display()
     reasons.append(f"serves {industry.lower()}" if profile.industries else "serves every industry")
     if profile.region:

@@ -12,6 +12,7 @@ from django.conf import settings
 
 from accounts.choices import Product
 from b2bbank.decimal_input import PlainDecimalFormField
+from b2bbank.display import format_money
 
 from .eligibility import MAX_BANKERS, matching_bankers
 from .models import (
@@ -49,7 +50,7 @@ class ApplicationForm(forms.Form):
         min_value=MIN_AMOUNT,
         max_value=MAX_AMOUNT,
         label="Amount (USD)",
-        help_text=f"Between {MIN_AMOUNT:,.0f} and {MAX_AMOUNT:,.0f}.",
+        help_text=f"Between {format_money(MIN_AMOUNT, places=0)} and {format_money(MAX_AMOUNT, places=0)}.",
     )
     term_months = forms.IntegerField(
         min_value=MIN_TERM_MONTHS,
@@ -191,7 +192,9 @@ class ApproveForm(ActionForm):
         days = self.fields["expires_in_days"]
         days.max_value = settings.B2BBANK_OFFER_MAX_EXPIRY_DAYS  # type: ignore[attr-defined]
         days.help_text = f"At most {settings.B2BBANK_OFFER_MAX_EXPIRY_DAYS}."
-        self.fields["approved_amount"].help_text = f"At most the {self.application.amount:,.2f} requested."
+        self.fields[
+            "approved_amount"
+        ].help_text = f"At most the {format_money(self.application.amount)} requested."
         if not self.is_bound:
             self.initial.update(
                 approved_amount=self.application.amount,

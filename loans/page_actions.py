@@ -17,7 +17,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.choices import Role
 from accounts.views import attach_errors
+from b2bbank.display import format_money
 from b2bbank.domain_errors import DomainError
 from b2bbank.page_errors import report_domain_error
 
@@ -25,7 +27,7 @@ from . import selectors
 from .actions import REGISTRY, ActionSpec, open_actions, spec_for
 from .finance import offer_figures
 from .forms import ActionForm
-from .models import ApplicationTrack, LoanApplication, Offer
+from .models import ApplicationTrack, LoanApplication, Offer, Status
 
 
 @dataclass
@@ -57,6 +59,25 @@ def page_actions(user: Any, application: LoanApplication) -> list[PageAction]:
     return found
 
 
+def application_context(user: Any, application: LoanApplication) -> dict[str, Any]:
+    """What the detail page and every action page show about the application:
+    the viewer's status and tracks, the timeline they may see, and the open
+    request for information (the banker's question) if one waits. Needs an
+    application loaded with `with_events=True`."""
+    tracks = selectors.tracks_for_viewer(user, application)
+    events = list(application.viewer_events)  # type: ignore[attr-defined]
+    asking = [e for e in events if e.to_status == Status.INFO_REQUESTED]
+    waiting = any(t.effective_status == "info_requested" for t in tracks)
+    return {
+        "application": application,
+        "status": selectors.viewer_status(user, application),
+        "tracks": tracks,
+        "events": events,
+        "info_request": asking[-1] if asking and waiting else None,
+        "is_banker": getattr(user, "role", None) == Role.BANKER,
+    }
+
+
 def _offer_for(user: Any, application: LoanApplication, offer_id: int | None) -> Offer | None:
     if offer_id is None:
         return None
@@ -83,7 +104,7 @@ def _restated(form: ActionForm, spec: ActionSpec, application: LoanApplication) 
             months=data["term_months"],
             fee=data["origination_fee"] or Decimal(0),
         )
-        lines += [("Monthly payment", f"${payment:,.2f}"), ("APR (fee included)", f"{apr:.2f}%")]
+        lines += [("Monthly payment", format_money(payment)), ("APR (fee included)", f"{apr:.2f}%")]
     return lines
 
 
@@ -91,7 +112,7 @@ def _shown(name: str, value: Any) -> str:
     if isinstance(value, Decimal) and "rate" in name:
         return f"{value:.3f}".rstrip("0").rstrip(".") + "%"
     if isinstance(value, Decimal):
-        return f"{value:,.2f}"
+        return format_money(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)
@@ -122,7 +143,7 @@ def application_action(request: HttpRequest, pk: int, action: str, offer: int | 
     if spec is None:
         raise Http404("No such action.")
     try:
-        application = selectors.application_for(user=request.user, application_id=pk)
+        application = selectors.application_for(user=request.user, application_id=pk, with_events=True)
     except DomainError as exc:
         raise Http404(exc.detail) from exc
     if spec.role != getattr(request.user, "role", None):
@@ -130,13 +151,12 @@ def application_action(request: HttpRequest, pk: int, action: str, offer: int | 
     the_offer = _offer_for(request.user, application, offer)
     bound = request.POST if request.method == "POST" else None
     form = spec.form_class()(bound, prefix=spec.action.value, application=application, viewer=request.user)
-    context: dict[str, Any] = {"application": application, "form": form, "spec": spec, "offer": the_offer}
-    context["url"] = action_url(spec, application, the_offer)
+    # Every render of the action (its form, a refusal, the confirmation) shows
+    # the application and the banker's question beside the typed input.
+    context: dict[str, Any] = application_context(request.user, application)
+    context.update(form=form, spec=spec, offer=the_offer, url=action_url(spec, application, the_offer))
     if request.method == "GET":
-        tracks = selectors.tracks_for_viewer(request.user, application)
-        if spec.action not in open_actions(
-            request.user, selectors.viewer_status(request.user, application), tracks
-        ):
+        if spec.action not in open_actions(request.user, context["status"], context["tracks"]):
             messages.error(request, f"{spec.label} is not possible for this application now.")
             return redirect("loans:detail", pk=pk)
         return render(request, "loans/action.html", context)

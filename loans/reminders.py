@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 
+from accounts.time_zones import local_text
 from jobs.reminders import Due
 
 from .models import (
@@ -108,7 +109,7 @@ def offers_expiring(now: datetime) -> Iterator[Due]:
             title=f"An offer on {application.reference} expires soon",
             body=(
                 f"{banker}'s offer on {application.reference} expires on "
-                f"{offer.expires_at:%b %d, %Y at %H:%M} UTC. Compare and accept it before then."
+                f"{local_text(offer.expires_at, application.owner)}. Compare and accept it before then."
             ),
             link=reverse("loans:detail", args=[application.pk]),
         )

@@ -27,8 +27,8 @@ from .models.track import as_application_status
 
 PIPELINE_ORDER = (
     TrackStatus.SUBMITTED,
-    TrackStatus.INFO_REQUESTED,
     TrackStatus.IN_REVIEW,
+    TrackStatus.INFO_REQUESTED,
     TrackStatus.OFFERED,
     TrackStatus.ACCEPTED,
     TrackStatus.NOT_SELECTED,

@@ -21,7 +21,7 @@ from notifications.services import notifications_mark_read_for_link
 
 from . import page_actions, selectors, services
 from .forms import ApplicationForm
-from .models import LoanApplication, Status, TrackStatus
+from .models import LoanApplication, TrackStatus
 from .permissions import actor_of, can_edit_application
 
 
@@ -115,25 +115,17 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = _load(request, pk, with_events=True)
     notifications_mark_read_for_link(user=request.user, link=request.path)
     user = request.user
-    tracks = selectors.tracks_for_viewer(user, application)
-    events = list(application.viewer_events)  # type: ignore[attr-defined]
-    asking = [e for e in events if e.to_status == Status.INFO_REQUESTED]
+    context = page_actions.application_context(user, application)
     offers = [
-        page_actions.OfferRow.build(user, application, t) for t in tracks if t.current_offer is not None
+        page_actions.OfferRow.build(user, application, t)
+        for t in context["tracks"]
+        if t.current_offer is not None
     ]
-    context = {
-        "application": application,
-        "status": selectors.viewer_status(user, application),
-        "tracks": tracks,
-        "events": events,
-        "info_request": asking[-1]
-        if asking and any(t.effective_status == "info_requested" for t in tracks)
-        else None,
-        "actions": page_actions.page_actions(user, application),
-        "offers": offers,
-        "open_offers": [row for row in offers if row.offer.is_open],
-        "is_banker": user.role == Role.BANKER,  # type: ignore[union-attr]
-    }
+    context.update(
+        actions=page_actions.page_actions(user, application),
+        offers=offers,
+        open_offers=[row for row in offers if row.offer.is_open],
+    )
     return render(request, "loans/detail.html", context)
 
 

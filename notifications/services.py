@@ -10,8 +10,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import Truncator
 
+from b2bbank.display import excerpt
 from b2bbank.domain_errors import NotFound
 from jobs.defer import defer
 
@@ -36,8 +36,8 @@ def notification_create(
     # Title and body are built from user input (names, notes, conditions): they are
     # shortened to fit, never validated against it, so a valid long name or note
     # can never make the action that caused the notification fail.
-    title = Truncator(title).chars(TITLE_MAX)
-    body = Truncator(body).chars(BODY_MAX)
+    title = excerpt(title, TITLE_MAX)
+    body = excerpt(body, BODY_MAX)
     notification = Notification(recipient=recipient, kind=kind, title=title, body=body, link=link)
     notification.full_clean(exclude=["recipient"])  # the caller holds the user row
     notification.save()

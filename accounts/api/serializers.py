@@ -11,11 +11,13 @@ from accounts.choices import Availability, Industry, Product, Role, Verification
 from accounts.models import (
     BANKER_PROFILE_FIELDS,
     OWNER_PROFILE_FIELDS,
+    USER_PROFILE_FIELDS,
     BankerProfile,
     BusinessOwnerProfile,
     User,
 )
 from accounts.money import DECIMAL_PLACES, MAX_DIGITS
+from accounts.time_zones import validate_time_zone
 from b2bbank.decimal_input import PlainDecimalField
 from b2bbank.strict_input import StrictInput
 from notifications.selectors import email_preferences
@@ -23,6 +25,13 @@ from notifications.selectors import email_preferences
 
 def money(**kwargs: Any) -> serializers.DecimalField:
     return PlainDecimalField(max_digits=MAX_DIGITS, decimal_places=DECIMAL_PLACES, **kwargs)
+
+
+class TimeZoneField(serializers.CharField):
+    """An IANA time zone name; an unknown one is a 400 naming the field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(max_length=64, validators=[validate_time_zone], **kwargs)
 
 
 class OwnerProfileInput(StrictInput, serializers.ModelSerializer):
@@ -100,7 +109,13 @@ class CredentialsMixin(StrictInput):
         "(their versions and the time are recorded)."
     )
 
+    time_zone = TimeZoneField(
+        required=False,
+        help_text="IANA name (e.g. America/Los_Angeles); every time is shown in it. Default UTC.",
+    )
+
     USER_FIELDS = ("email", "password", "first_name", "last_name", "accept_terms")
+    OPTIONAL_USER_FIELDS = ("time_zone",)
 
     def validate_accept_terms(self, value: bool) -> bool:
         if not value:
@@ -110,18 +125,27 @@ class CredentialsMixin(StrictInput):
     def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
         data = dict(self.validated_data)
         user = {name: data.pop(name) for name in self.USER_FIELDS}
+        user |= {name: data.pop(name) for name in self.OPTIONAL_USER_FIELDS if name in data}
         user["terms_accepted"] = user.pop("accept_terms")
         return user, data
 
 
 class OwnerSignupInput(CredentialsMixin, OwnerProfileInput):
     class Meta(OwnerProfileInput.Meta):
-        fields: tuple[str, ...] = (*CredentialsMixin.USER_FIELDS, *OWNER_PROFILE_FIELDS)
+        fields: tuple[str, ...] = (
+            *CredentialsMixin.USER_FIELDS,
+            *CredentialsMixin.OPTIONAL_USER_FIELDS,
+            *OWNER_PROFILE_FIELDS,
+        )
 
 
 class BankerSignupInput(CredentialsMixin, BankerProfileInput):
     class Meta(BankerProfileInput.Meta):
-        fields: tuple[str, ...] = (*CredentialsMixin.USER_FIELDS, *BANKER_PROFILE_FIELDS)
+        fields: tuple[str, ...] = (
+            *CredentialsMixin.USER_FIELDS,
+            *CredentialsMixin.OPTIONAL_USER_FIELDS,
+            *BANKER_PROFILE_FIELDS,
+        )
 
 
 class SignupOutput(serializers.Serializer):
@@ -159,8 +183,7 @@ class MeOutput(serializers.ModelSerializer):
         fields = (
             "id",
             "email",
-            "first_name",
-            "last_name",
+            *USER_PROFILE_FIELDS,
             "role",
             "is_staff",
             "profile",
@@ -179,8 +202,11 @@ class MeOutput(serializers.ModelSerializer):
 
 
 class MeUpdateInput(StrictInput):
+    """The user's own fields are USER_PROFILE_FIELDS (as the page's form)."""
+
     first_name = serializers.CharField(max_length=150, required=False)
     last_name = serializers.CharField(max_length=150, required=False)
+    time_zone = TimeZoneField(required=False)
     profile = serializers.DictField(required=False)
     email_notifications = serializers.DictField(
         child=serializers.BooleanField(),

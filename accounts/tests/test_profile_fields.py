@@ -14,12 +14,14 @@ from accounts.api.serializers import (
     BankerProfileInput,
     BankerProfileOutput,
     BankerSignupInput,
+    MeOutput,
+    MeUpdateInput,
     OwnerProfileInput,
     OwnerProfileOutput,
     OwnerSignupInput,
 )
-from accounts.forms import BankerProfileForm, OwnerProfileForm
-from accounts.models import BANKER_PROFILE_FIELDS, OWNER_PROFILE_FIELDS, User
+from accounts.forms import BankerProfileForm, NamesForm, OwnerProfileForm
+from accounts.models import BANKER_PROFILE_FIELDS, OWNER_PROFILE_FIELDS, USER_PROFILE_FIELDS, User
 
 pytestmark = pytest.mark.django_db
 
@@ -48,6 +50,7 @@ def test_form_api_and_output_read_the_same_list(
         "first_name",
         "last_name",
         "accept_terms",
+        "time_zone",
         *fields,
     }
     assert set(fields) <= set(api_out().fields)
@@ -72,3 +75,10 @@ def test_a_field_added_to_the_list_reaches_the_api_input() -> None:
             fields = (*OWNER_PROFILE_FIELDS, "created_at")
 
     assert "created_at" in WithCreatedAt().fields
+
+
+def test_the_users_own_fields_come_from_one_list_too() -> None:
+    """USER_PROFILE_FIELDS: the profile page's form, PATCH me/ and GET me/."""
+    assert tuple(NamesForm.base_fields) == USER_PROFILE_FIELDS
+    assert set(MeUpdateInput().fields) - {"profile", "email_notifications"} == set(USER_PROFILE_FIELDS)
+    assert set(USER_PROFILE_FIELDS) <= set(MeOutput().fields)

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Times in the signed-in user's zone (accounts.time_zones).
+    "accounts.time_zones.TimeZoneMiddleware",
     # allauth's request context (its flows read the request from it) and reauthentication.
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -103,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
             ],
+            # One money format and one link rule on every page (b2bbank/display.py).
+            "builtins": ["b2bbank.display_tags"],
         },
     },
 ]

@@ -1,12 +1,13 @@
-"""Access matrix for the directory. Every signed-in role may browse (owners to find
-a banker, bankers to see the public directory, staff to support both); only listed
-bankers have a profile, every other id is 404."""
+"""Access matrix for the directory. Visitors and every signed-in role may browse
+(visitors before signing up, owners to find a banker, bankers to see the public
+directory, staff to support both); only listed bankers have a profile, every
+other id is 404."""
 
 from typing import Any
 
 from accounts.choices import VerificationStatus
 from accounts.tests.factories import BankerFactory
-from tests.access import ANON_API, Case, same
+from tests.access import Case, same
 
 
 def seed(world: Any) -> None:
@@ -16,12 +17,11 @@ def seed(world: Any) -> None:
 
 
 def _profile_cases(api: bool) -> list[Case]:
-    anonymous = ANON_API if api else "login"
     cases = [
-        Case("get", same(200, anonymous=anonymous), kwargs=lambda w: {"banker_id": w.banker_x.pk}, api=api),
+        Case("get", same(200), kwargs=lambda w: {"banker_id": w.banker_x.pk}, api=api),
         Case(
             "get",
-            same(404, anonymous=anonymous),
+            same(404),
             kwargs=lambda w: {"banker_id": w.owner_a.pk},
             api=api,
             note="an owner's id is not a banker",
@@ -31,7 +31,7 @@ def _profile_cases(api: bool) -> list[Case]:
         cases.append(
             Case(
                 "get",
-                same(404, anonymous=anonymous),
+                same(404),
                 kwargs=lambda w, name=name: {"banker_id": w.objects[name].pk},
                 api=api,
                 note=f"{name} is not listed",
@@ -42,13 +42,13 @@ def _profile_cases(api: bool) -> list[Case]:
 
 ROUTES = {
     "directory:search": [
-        Case("get", same(200, anonymous="login")),
-        Case("get", same(400, anonymous="login"), data=lambda w: {"amount": "abc"}, note="bad input"),
+        Case("get", same(200)),
+        Case("get", same(400), data=lambda w: {"amount": "abc"}, note="bad input"),
     ],
     "directory:profile": _profile_cases(api=False),
     "api:banker-list": [
-        Case("get", same(200, anonymous=ANON_API), api=True),
-        Case("get", same(400, anonymous=ANON_API), data=lambda w: {"product": "unknown"}, api=True),
+        Case("get", same(200), api=True),
+        Case("get", same(400), data=lambda w: {"product": "unknown"}, api=True),
     ],
     "api:banker-detail": _profile_cases(api=True),
 }

@@ -12,6 +12,8 @@ from django.db import models
 
 from accounts.choices import Product
 from accounts.money import money_field
+from b2bbank.constraints import PlainConstraintErrors
+from b2bbank.display import format_money
 
 # Sane bounds for a B2B loan request; the banker's own min/max narrow them at submit.
 MIN_AMOUNT = Decimal("1000.00")
@@ -64,12 +66,25 @@ class LoanApplicationQuerySet(models.QuerySet["LoanApplication"]):
         return self.exclude(status__in=FINAL_STATUSES)
 
 
-class LoanApplication(models.Model):
+class LoanApplication(PlainConstraintErrors, models.Model):
     """A business owner's request for credit, sent to one to five bankers, each on
     their own track (`tracks`). `status` is the owner's summary of the tracks
     (loans.transitions.application_status) and moves only through loans.services;
     `banker` is the banker chosen while a draft, or the one banker it was sent
     to. The timeline of moves is `events`."""
+
+    constraint_errors: ClassVar = {
+        "loan_status_valid": ("status", "Choose one of the listed options."),
+        "loan_product_valid": ("product", "Choose a loan product from the list."),
+        "loan_amount_bounds": (
+            "amount",
+            f"The amount must be between {format_money(MIN_AMOUNT, places=0)} and {format_money(MAX_AMOUNT, places=0)}.",
+        ),
+        "loan_term_bounds": (
+            "term_months",
+            f"The term must be between {MIN_TERM_MONTHS} and {MAX_TERM_MONTHS} months.",
+        ),
+    }
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="loan_applications"
@@ -136,6 +151,14 @@ class ApplicationEventQuerySet(models.QuerySet["ApplicationEvent"]):
         raise TypeError("Application events are immutable.")
 
 
+# Moves whose status alone would not say what happened.
+EVENT_HEADLINES: dict[tuple[str, str], str] = {
+    (Status.INFO_REQUESTED, Status.IN_REVIEW): "Answer sent",
+    (Status.SUBMITTED, Status.IN_REVIEW): "Review started",
+    (Status.APPROVED, Status.IN_REVIEW): "Offer withdrawn",
+}
+
+
 class ApplicationEvent(models.Model):
     """One status move of an application: who, from, to, an optional note, when.
     Rows are only ever inserted (the timeline is an audit record)."""
@@ -174,6 +197,12 @@ class ApplicationEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Application events are immutable.")
+
+    @property
+    def headline(self) -> str:
+        """What happened, as the timeline says it: an answer to a question is
+        "Answer sent", not the "In review" it moves the track back to."""
+        return EVENT_HEADLINES.get((self.from_status, self.to_status)) or Status(self.to_status).label
 
     @property
     def actor_name(self) -> str:

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.money import money_field
+from b2bbank.constraints import PlainConstraintErrors
 
 from .application import (
     CONDITIONS_MAX,
@@ -33,12 +34,20 @@ class OfferStatus(models.TextChoices):
     NOT_SELECTED = "not_selected", "Not selected"
 
 
-class Offer(models.Model):
+class Offer(PlainConstraintErrors, models.Model):
     """Terms on a track: amount, annual rate, term, origination fee, conditions
     and an expiry. `monthly_payment` and `apr` are computed once at creation
     (loans.finance) from the stored terms. An open offer past `expires_at` is
     expired whatever `status` says (`effective_status`): expiry is applied when
     read, and a job may record it later."""
+
+    constraint_errors: ClassVar = {
+        "loan_offer_status_valid": ("status", "Choose one of the listed options."),
+        "loan_offer_fee_below_amount": (
+            "origination_fee",
+            "The fee can't be negative and must be less than the approved amount.",
+        ),
+    }
 
     track = models.ForeignKey(ApplicationTrack, on_delete=models.PROTECT, related_name="offers")
     status = models.CharField(max_length=20, choices=OfferStatus.choices, default=OfferStatus.OPEN)

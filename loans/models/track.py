@@ -9,6 +9,8 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
+from b2bbank.constraints import PlainConstraintErrors
+
 from .application import NOTE_MAX, LoanApplication, Status
 
 if TYPE_CHECKING:
@@ -39,11 +41,13 @@ def as_application_status(status: str) -> Status:
     return Status.APPROVED if status == TrackStatus.OFFERED else Status(status)
 
 
-class ApplicationTrack(models.Model):
+class ApplicationTrack(PlainConstraintErrors, models.Model):
     """One banker's review of an application. Each banker sees only their own
     track; the owner sees all of them. `released_at` is set when the track was
     closed because its banker lost their verification (the banker no longer
     sees it)."""
+
+    constraint_errors: ClassVar = {"loan_track_status_valid": ("status", "Choose one of the listed options.")}
 
     application = models.ForeignKey(LoanApplication, on_delete=models.PROTECT, related_name="tracks")
     banker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="loan_tracks")

@@ -12,7 +12,9 @@ from accounts.choices import Role
 from accounts.models import User
 from accounts.permissions import has_role, is_banker
 from accounts.selectors import banker_is_verified
+from accounts.time_zones import local_text
 from audit.services import audit_log
+from b2bbank.display import format_money
 from b2bbank.domain_errors import Forbidden, NotFound
 from b2bbank.realtime import publish_on_commit
 from notifications.services import notification_create
@@ -176,22 +178,38 @@ def tell(
     publish_on_commit([recipient.pk], status_frame(application, event, status=status, track=track))
 
 
+# What a status means, as a sentence a person would write ("LA-000002 is now
+# information requested" read like a database field).
+STATUS_SENTENCES = {
+    Status.DRAFT: "{reference} is a draft again.",
+    Status.SUBMITTED: "{reference} has been sent for review.",
+    Status.IN_REVIEW: "{reference} is being reviewed.",
+    Status.INFO_REQUESTED: "{reference} needs more information before the review can go on.",
+    Status.APPROVED: "{reference} has an offer.",
+    Status.ACCEPTED: "The offer on {reference} has been accepted.",
+    Status.DECLINED: "{reference} has been declined.",
+    Status.WITHDRAWN: "{reference} has been withdrawn.",
+    Status.EXPIRED: "The offer on {reference} has expired.",
+    Status.NOT_SELECTED: "The applicant chose another offer for {reference}.",
+}
+
+
 def status_sentence(application: LoanApplication, track: ApplicationTrack, recipient: User) -> str:
     """ "LA-000012 is now in review." as the recipient sees it."""
     status = (
         application.status if recipient.pk == application.owner_id else as_application_status(track.status)
     )
-    return f"{application.reference} is now {Status(status).label.lower()}."
+    return STATUS_SENTENCES[Status(status)].format(reference=application.reference)
 
 
-def offer_terms(offer: Offer, currency: str) -> str:
-    """The terms as a notification restates them."""
+def offer_terms(offer: Offer, *, reader: User) -> str:
+    """The terms as a notification restates them, times in the reader's zone."""
     lines = [
-        f"Approved amount: {offer.approved_amount:,.2f} {currency}",
+        f"Approved amount: {format_money(offer.approved_amount)}",
         f"Interest rate: {offer.interest_rate_display}% per year (APR {offer.apr_display}%)",
-        f"Term: {offer.term_months} months; monthly payment {offer.monthly_payment:,.2f} {currency}",
-        f"Origination fee: {offer.origination_fee:,.2f} {currency}",
-        f"Expires: {offer.expires_at:%b %d, %Y %H:%M} UTC",
+        f"Term: {offer.term_months} months; monthly payment {format_money(offer.monthly_payment)}",
+        f"Origination fee: {format_money(offer.origination_fee)}",
+        f"Expires: {local_text(offer.expires_at, reader)}",
     ]
     if offer.conditions:
         lines.append(f"Conditions: {offer.conditions}")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import User
+from b2bbank.display import format_money
 from b2bbank.domain_errors import InvalidTransition, NotFound
 
 from ..finance import offer_figures
@@ -61,7 +62,7 @@ def _bounds_problems(application: LoanApplication, terms: Terms, now: datetime) 
             terms.approved_amount > application.amount,
             "approved_amount",
             "amount_above_request",
-            f"The approved amount is above the {application.amount:,.2f} requested.",
+            f"The approved amount is above the {format_money(application.amount)} requested.",
         ),
         (
             not 0 <= terms.interest_rate <= max_rate,
@@ -73,7 +74,7 @@ def _bounds_problems(application: LoanApplication, terms: Terms, now: datetime) 
             not 0 <= terms.origination_fee <= max_fee,
             "origination_fee",
             "fee_out_of_bounds",
-            f"The fee must be between 0 and {settings.B2BBANK_OFFER_MAX_FEE_PERCENT}% of the amount ({max_fee:,.2f}).",
+            f"The fee must be between 0 and {settings.B2BBANK_OFFER_MAX_FEE_PERCENT}% of the amount ({format_money(max_fee)}).",
         ),
         (
             not low_term <= terms.term_months <= high_term,
@@ -137,7 +138,7 @@ def application_approve(
         raise ValidationError({name: [text] for name, _, text in problems})
     offer = _new_offer(moved.track, terms, timezone.now())
     vars(moved.track).pop("_prefetched_objects_cache", None)  # the new offer is now the current one
-    tell_other_party(moved, Action.APPROVE, extra=offer_terms(offer, settings.PLATFORM_CURRENCY))
+    tell_other_party(moved, Action.APPROVE, extra=offer_terms(offer, reader=moved.application.owner))
     return moved.application
 
 
@@ -217,7 +218,7 @@ def offer_accept(*, actor: User, application_id: int, offer_id: int, note: str =
     previous = move_track(track, TrackStatus.ACCEPTED, now)
     others = [(t, _not_selected(t, now)) for t in tracks if t.pk != track.pk and t.is_open]
     moved = _finish(application, tracks, track, actor, previous, note, now)
-    tell_other_party(moved, Action.OFFER_ACCEPT, extra=offer_terms(offer, settings.PLATFORM_CURRENCY))
+    tell_other_party(moved, Action.OFFER_ACCEPT, extra=offer_terms(offer, reader=moved.track.banker))
     for other, before in others:
         event = record(
             application=application, track=other, actor=actor, from_status=before, to_status=other.status

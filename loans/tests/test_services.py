@@ -308,8 +308,8 @@ def banker_with(**profile: Any) -> Any:
         ),
         ({"accepting_new_clients": False}, "250000", "banker_not_accepting", "not accepting new clients"),
         ({"products": [Product.SBA_LOAN]}, "250000", "product_not_offered", "does not offer term loan"),
-        ({}, "10000", "amount_below_minimum", "below this banker's minimum of 50,000.00 USD."),
-        ({}, "3000000", "amount_above_maximum", "above this banker's maximum of 2,000,000.00 USD."),
+        ({}, "10000", "amount_below_minimum", "below this banker's minimum of $50,000.00."),
+        ({}, "3000000", "amount_above_maximum", "above this banker's maximum of $2,000,000.00."),
     ],
 )
 def test_submit_refused_when_not_eligible_says_which_rule(
@@ -395,7 +395,7 @@ def test_approval_email_carries_terms_and_an_absolute_link(
     send_queued_emails()
     (message,) = mail.outbox
     assert message.to == [owner_a.email]
-    assert "200,000.00 USD" in message.body
+    assert "$200,000.00" in message.body  # one money format (b2bbank.display)
     assert "7.25% per year" in message.body
     assert "48 months" in message.body
     assert f"https://bank.example.com/login/?next=%2Fapplications%2F{application.pk}%2F" in message.body

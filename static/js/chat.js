@@ -40,9 +40,39 @@
     });
   }
 
+  // The user's zone (accounts.time_zones), as the server renders "M j, H:i":
+  // "Nov 29, 06:54". The browser's own zone could differ from the profile's.
+  var timeZone = root.dataset.timeZone || "UTC";
+  var timeFormat;
+  try {
+    timeFormat = new Intl.DateTimeFormat("en-US", { timeZone: timeZone, month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  } catch (e) {
+    timeFormat = new Intl.DateTimeFormat("en-US", { timeZone: "UTC", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  }
   function formatTime(iso) {
-    var d = new Date(iso);
-    return d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", hour12: false });
+    return timeFormat.format(new Date(iso));
+  }
+
+  // The link rule of b2bbank/display.py: http(s) addresses only, trailing
+  // punctuation left outside. Built from DOM nodes so user text is never parsed as HTML.
+  var LINK_PATTERN = /https?:\/\/[^\s<>"']+/gi;
+  var TRAILING = ".,;:!?)]}";
+  function appendLinkified(parent, text) {
+    var last = 0;
+    text.replace(LINK_PATTERN, function (match, offset) {
+      var url = match;
+      while (url && TRAILING.indexOf(url.charAt(url.length - 1)) !== -1) url = url.slice(0, -1);
+      if (/^https?:\/\/$/i.test(url)) return match;
+      parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      var a = document.createElement("a");
+      a.href = url;
+      a.rel = "noopener noreferrer nofollow";
+      a.textContent = url;
+      parent.appendChild(a);
+      last = offset + url.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
   function ids() {
@@ -61,7 +91,7 @@
     if (m.client_id) li.dataset.clientId = m.client_id;
     var bubble = document.createElement("div");
     bubble.className = "chat-bubble";
-    bubble.textContent = m.body;
+    appendLinkified(bubble, m.body || "");
     var time = document.createElement("time");
     time.className = "chat-time";
     if (m.created_at) { time.dateTime = m.created_at; time.textContent = formatTime(m.created_at); }
@@ -177,6 +207,12 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var body = input.value.trim();
+    // Over the limit static/js/limits.js shows: keep the text and say so, send nothing.
+    var limit = Number(input.getAttribute("data-limit"));
+    if (limit && Array.from(body.replace(/\r?\n/g, "\r\n")).length > limit) {
+      typingEl.textContent = "This message is longer than " + limit.toLocaleString("en-US") + " characters: shorten it or split it.";
+      return;
+    }
     if (fileInput && fileInput.files && fileInput.files.length) { sendFile(body); return; }
     if (!body) return;
     var clientId = newClientId();

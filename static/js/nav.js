@@ -1,5 +1,5 @@
 // The main navigation folds behind a "Menu" button on narrow screens (the CSS
-// decides when, at 860px). Without this script the links simply wrap.
+// decides when: below 1024px). Without this script the links simply wrap.
 (function () {
   "use strict";
   var header = document.querySelector(".site-header");

@@ -127,7 +127,7 @@ def test_owner_applies_banker_requests_info_and_approves(new_page: Any) -> None:
     assert "48 months" in terms.inner_text()
     assert "comprehensive insurance" in terms.inner_text()
     timeline = owner.locator("[data-live-part=timeline]").inner_text()
-    for step in ("Submitted", "In review", "Information requested", "Approved"):
+    for step in ("Submitted", "Review started", "Information requested", "Answer sent", "Approved"):
         assert step in timeline
     owner.reload()  # and the same after a plain reload
     screenshot(owner, "loans-owner-detail")

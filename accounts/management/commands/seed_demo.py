@@ -3,8 +3,10 @@ one pending banker and an admin. Safe to run again: it never duplicates."""
 
 from __future__ import annotations
 
+import os
 import random
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -21,11 +23,13 @@ BANKER_EMAIL = "banker@demo.b2bbank.local"
 PENDING_EMAIL = "pending.banker@demo.b2bbank.local"
 ADMIN_EMAIL = "admin@demo.b2bbank.local"
 
+# 40 first and 40 last names, paired so no two bankers share a full name
+# (banker_name); the 16 x 16 lists gave four "Ava Alvarez" at different banks.
 FIRST = [
     "Ava",
     "Ben",
     "Carla",
-    "Dev",
+    "Devan",
     "Elena",
     "Farid",
     "Grace",
@@ -38,6 +42,30 @@ FIRST = [
     "Nina",
     "Omar",
     "Priya",
+    "Quentin",
+    "Rachel",
+    "Samir",
+    "Tessa",
+    "Umar",
+    "Valeria",
+    "Wes",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+    "Adrian",
+    "Bianca",
+    "Caleb",
+    "Daria",
+    "Emeka",
+    "Fiona",
+    "Gabriel",
+    "Hana",
+    "Ivan",
+    "Julia",
+    "Karim",
+    "Leah",
+    "Mateo",
+    "Noor",
 ]
 LAST = [
     "Alvarez",
@@ -56,6 +84,30 @@ LAST = [
     "Nakamura",
     "Okafor",
     "Patel",
+    "Quinn",
+    "Rossi",
+    "Singh",
+    "Thompson",
+    "Usman",
+    "Vargas",
+    "Walsh",
+    "Xu",
+    "Yamada",
+    "Zimmerman",
+    "Abbott",
+    "Bergstrom",
+    "Castillo",
+    "Douglas",
+    "Eriksen",
+    "Flores",
+    "Gallagher",
+    "Haddad",
+    "Iyer",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Mensah",
+    "Novak",
 ]
 BANKS = [
     "First Harbor Bank",
@@ -88,14 +140,29 @@ PLACES = [
 MINIMUMS = [Decimal(v) for v in ("10000", "25000", "50000", "100000", "250000", "500000")]
 
 
+def banker_name(index: int) -> tuple[str, str]:
+    """A distinct (first, last) for every index below 1,600: the first name walks
+    the list, the last name a coprime stride of it, shifted each full round."""
+    size = len(FIRST)
+    return FIRST[index % size], LAST[(index * 7 + index // size) % size]
+
+
 class Command(BaseCommand):
     help = "Create demo users (idempotent) and print their logins."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bankers", type=int, default=36)
+        parser.add_argument(
+            "--port",
+            default=os.environ.get("PORT", "8000"),
+            help="The port `make run` serves on, for the printed sign-in address (default $PORT or 8000).",
+        )
+        # `make run` prints the logins again from this file after the worker's
+        # first output: printed once, they scrolled away under the console emails.
+        parser.add_argument("--logins-file", type=Path, default=None, help="Also write the logins here.")
 
     @transaction.atomic
-    def handle(self, *args: Any, bankers: int, **options: Any) -> None:
+    def handle(self, *args: Any, bankers: int, port: str, logins_file: Path | None, **options: Any) -> None:
         rng = random.Random(42)  # noqa: S311 - demo data, not security
         if not User.objects.filter(email=OWNER_EMAIL).exists():
             services.business_owner_signup(
@@ -125,12 +192,13 @@ class Command(BaseCommand):
             if index == 0:
                 products = [Product.EQUIPMENT_FINANCING, Product.TERM_LOAN, Product.LINE_OF_CREDIT]
             institution = BANKS[index % len(BANKS)]
+            first_name, last_name = banker_name(index)
             user = services.banker_signup(
                 welcome=False,
                 email=email,
                 password=DEMO_PASSWORD,
-                first_name=FIRST[index % len(FIRST)],
-                last_name=LAST[(index * 7) % len(LAST)],
+                first_name=first_name,
+                last_name=last_name,
                 profile={
                     "institution": institution,
                     "job_title": TITLES[index % len(TITLES)],
@@ -169,13 +237,20 @@ class Command(BaseCommand):
             EmailAddress.objects.update_or_create(
                 user=user, email=user.email, defaults={"primary": True, "verified": True}
             )
-        self.stdout.write(
-            self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/login/ with:")
-        )
-        for role, email in (
-            ("business owner", OWNER_EMAIL),
-            ("banker (verified)", BANKER_EMAIL),
-            ("banker (pending)", PENDING_EMAIL),
-            ("admin (/admin/)", ADMIN_EMAIL),
-        ):
-            self.stdout.write(f"  {role:<18} {email}  /  {DEMO_PASSWORD}")
+        logins = logins_text(port)
+        if logins_file is not None:
+            logins_file.parent.mkdir(parents=True, exist_ok=True)
+            logins_file.write_text(logins)
+        self.stdout.write(self.style.SUCCESS(logins.rstrip("\n")))
+
+
+def logins_text(port: str) -> str:
+    lines = [f"Demo data ready. Sign in at http://127.0.0.1:{port}/login/ with:"]
+    for role, email in (
+        ("business owner", OWNER_EMAIL),
+        ("banker (verified)", BANKER_EMAIL),
+        ("banker (pending)", PENDING_EMAIL),
+        ("admin (/admin/)", ADMIN_EMAIL),
+    ):
+        lines.append(f"  {role:<18} {email}  /  {DEMO_PASSWORD}")
+    return "\n".join(lines) + "\n"
