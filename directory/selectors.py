@@ -18,6 +18,19 @@ planner finds cheaper. The first `n` of every match are among the first `n` of
 each tier (`_ranked_sql` says why), so page 1 is the true top of all matches,
 however many match; a test compares it with a brute-force ranking. Counting
 stops at SEARCH_CAP + 1.
+
+Counting is most of an uncached search's cost when many match (finding 501
+matches reads about 900 rows), so a caller may act on PostgreSQL's estimates
+instead (`use_estimates`, the API): the planner's row estimates, from one
+EXPLAIN. Below EXACT_COUNT_BELOW matches the search counts (few matches are
+cheap to count); otherwise the count is the estimate, flagged as one, never
+below what the page itself proves, and exact whenever the page is the last.
+The same EXPLAIN says how many bankers each relevance tier holds, so each
+tier is read the cheaper way (`_tier_walks`). Of text of more than one word,
+only an estimate over SEARCH_CAP is taken, and its tiers walk as without
+estimates: the planner takes words as independent, and names and phrases are
+not, so it estimates too few (it put "Pacific Trust" at 228 of 4,505
+matches, "fast closings" at 515 of 3,011).
 """
 
 from __future__ import annotations
@@ -39,6 +52,11 @@ from .models import SEARCH_CONFIG, TEXT_ALL, TEXT_NAME, TEXT_TITLE, Listing
 # Matches counted per search. Past it the answer says "more than 500" and the
 # searcher narrows down; no one pages through hundreds of bankers.
 SEARCH_CAP = 500
+
+# With `estimate_count`, a search PostgreSQL expects fewer matches for than
+# this is counted: its GIN scan and table reads are small. Most of what an
+# uncached search costs above it is the count (docs/performance.md).
+EXACT_COUNT_BELOW = 100
 
 # What a result row holds; `user_id` is the banker's id (the listing's key).
 LIST_FIELDS = (
@@ -73,17 +91,17 @@ _TIERS: tuple[tuple[int, tuple[str, ...]], ...] = ((3, TEXT_NAME), (2, TEXT_TITL
 @dataclass(frozen=True)
 class BankerPage:
     """One page of results. `count` is exact up to SEARCH_CAP; `count_capped`
-    says more bankers matched than were counted."""
+    says more bankers matched than were counted. With `count_is_estimate`, both
+    come from PostgreSQL's estimate (module docstring). `has_next` is known
+    exactly either way: the page reads one row past its end."""
 
     rows: list[dict[str, Any]]
     count: int
     count_capped: bool
     page: int
     page_size: int
-
-    @property
-    def has_next(self) -> bool:
-        return self.page * self.page_size < self.count
+    has_next: bool
+    count_is_estimate: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -153,6 +171,62 @@ def _count_sql(params: SearchParams) -> tuple[str, list[Any]]:
     return sql, args
 
 
+@dataclass(frozen=True)
+class Estimates:
+    """PostgreSQL's row estimates for a search: every match; with text, the
+    matches of the two best tiers' field groups (the third's is every match)
+    and the listed bankers."""
+
+    matches: int
+    tiers: dict[int, int]
+    listed: int
+
+
+def _estimates(params: SearchParams) -> Estimates:
+    """The planner's estimates, from one EXPLAIN of the match (and with text,
+    of each tier's match and of the whole table, as one UNION ALL whose plan
+    lists them in order): no row is read."""
+    clauses, args = _matches(params)
+    parts = [(f"SELECT 1 FROM {_TABLE} {_where(clauses)}", args)]  # noqa: S608
+    if params.q:
+        filters, filter_args = _filters(params)
+        for _, fields in _TIERS[:2]:
+            parts.append((f"SELECT 1 FROM {_TABLE} {_where([_text_match(fields), *filters])}", [params.q, *filter_args]))  # noqa: S608
+        parts.append((f"SELECT 1 FROM {_TABLE}", []))  # noqa: S608
+    sql = "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(part for part, _ in parts)
+    with connection.cursor() as cursor:
+        cursor.execute(_bound(sql, [arg for _, part_args in parts for arg in part_args]))
+        plan = cursor.fetchone()[0][0]["Plan"]
+    rows = [plan["Plan Rows"]] if len(parts) == 1 else [child["Plan Rows"] for child in plan["Plans"]]
+    assert len(rows) == len(parts), plan  # an Append lists its branches in order
+    if len(rows) == 1:
+        return Estimates(matches=rows[0], tiers={}, listed=0)
+    return Estimates(matches=rows[0], tiers={3: rows[1], 2: rows[2], 1: rows[0]}, listed=rows[3])
+
+
+# A relevance tier's two ways, in the cost of reading one `listing_newest`
+# entry: the walk reads `end * listed / matches` entries (a table row for each
+# too in the bio's tier: its vector is not in the index); the text index reads
+# every match of the tier, a table row each. Measured on the bench's 100,000
+# bankers (docs/performance.md): an entry 0.3 µs, a table row 1.5 to 3 µs.
+_ENTRY_COST = {3: 1, 2: 1, 1: 6}
+_INDEX_MATCH_COST = 8
+
+
+def _tier_walks(estimates: Estimates, end: int) -> dict[int, int | None]:
+    """For each tier, how far to walk, or None to ask its text index first:
+    whichever PostgreSQL's estimates say is cheaper. Only the cost depends
+    on this choice; the tiers hold the same bankers either way (a walk that
+    finds too few still falls back to the index). A walk gets twice the
+    length the estimate expects, and never less than `_WALK`."""
+    walks: dict[int, int | None] = {}
+    for tier, matches in estimates.tiers.items():
+        expected = end * estimates.listed / max(matches, 1)
+        walk = expected * _ENTRY_COST[tier] < matches * _INDEX_MATCH_COST
+        walks[tier] = max(_WALK[tier], int(2 * expected)) if walk else None
+    return walks
+
+
 # How far down the newest index a tier's walk goes before it gives up and asks
 # its text index instead. Index-only for the two best tiers (their vectors are
 # in listing_newest), a table read per entry for the bio's tier.
@@ -160,22 +234,30 @@ _WALK = {3: 2000, 2: 2000, 1: 1000}
 
 
 def _tier_ctes(
-    tier: int, fields: tuple[str, ...], match: tuple[list[str], list[Any]], end: int
+    tier: int, fields: tuple[str, ...], match: tuple[list[str], list[Any]], end: int, walk: int | None
 ) -> tuple[str, list[Any]]:
     """`tierN_walk` and `tierN`: the `end` newest bankers whose tier's fields hold
     every word and who pass the filters (`match`: the clauses after the text
     test, with the text's and their parameters).
 
-    The walk reads the newest `_WALK[tier]` entries only: a bounded read,
-    however rare the words. When it finds fewer than `end`, the matches are
-    sparse, and the text index lists them all for a small sort instead (a row
-    value in ORDER BY, so the planner cannot pick the unbounded walk there).
-    PostgreSQL runs that second read only when needed (a one-time filter)."""
+    The walk reads the newest `walk` entries only: a bounded read, however
+    rare the words. When it finds fewer than `end`, the matches are sparse,
+    and the text index lists them all for a small sort instead (a row value in
+    ORDER BY, so the planner cannot pick the unbounded walk there). PostgreSQL
+    runs that second read only when needed (a one-time filter). With `walk`
+    None, the text index answers at once (`_tier_walks` chose it): `tierN`
+    only. Either way the tier holds the same bankers."""
     clauses, args = match
     text = _text_match(fields)
     where = " AND ".join([text, *clauses])
+    from_index = (
+        f"SELECT banker_id, listed_since, {tier} AS tier FROM {_TABLE} "  # noqa: S608
+        f"WHERE {where} ORDER BY {_NEWEST_FROM_MATCHES} LIMIT %s"
+    )
+    if walk is None:
+        return f"tier{tier} AS MATERIALIZED ({from_index})", [*args, end]
     needed = ", ".join(dict.fromkeys(["banker_id", "listed_since", "tags", "lends", *fields]))
-    walk = (
+    walk_sql = (
         f"tier{tier}_walk AS MATERIALIZED (SELECT banker_id, listed_since FROM "  # noqa: S608
         f"(SELECT {needed} FROM {_TABLE} ORDER BY {_NEWEST} LIMIT %s) AS recent WHERE {where} LIMIT %s)"
     )
@@ -185,10 +267,12 @@ def _tier_ctes(
         f"WHERE {complete} UNION ALL (SELECT banker_id, listed_since, {tier} FROM {_TABLE} "
         f"WHERE {where} AND NOT {complete} ORDER BY {_NEWEST_FROM_MATCHES} LIMIT %s))"
     )
-    return f"{walk}, {found}", [_WALK[tier], *args, end, end, *args, end, end]
+    return f"{walk_sql}, {found}", [walk, *args, end, end, *args, end, end]
 
 
-def _ranked_sql(params: SearchParams, end: int) -> tuple[str, str, list[Any]]:
+def _ranked_sql(
+    params: SearchParams, end: int, walks: dict[int, int | None] | None = None
+) -> tuple[str, str, list[Any]]:
     """The WITH list of each tier's candidates for the first `end` results by
     relevance, the SELECT of them (each banker once, at the best tier found for
     them), and the parameters. Tier N's candidates are the `end` newest bankers
@@ -203,14 +287,21 @@ def _ranked_sql(params: SearchParams, end: int) -> tuple[str, str, list[Any]]:
 
     A tier is read only while the better ones found fewer than `end`: once a
     field group has `end` matches, the first `end` results all come from it.
-    Like the fallback in `_tier_ctes`, the test is a one-time filter."""
+    Like the fallback in `_tier_ctes`, the test is a one-time filter.
+
+    `walks`: how far each tier walks, or None for its text index first
+    (`_tier_walks`); without it, every tier walks its `_WALK`."""
     clauses, args = _filters(params)
     ctes: list[str] = []
     cte_args: list[Any] = []
     gates: list[str] = []
     for tier, fields in _TIERS:
         sql, tier_args = _tier_ctes(
-            tier, fields, ([*clauses, *gates], [params.q, *args, *([end] * len(gates))]), end
+            tier,
+            fields,
+            ([*clauses, *gates], [params.q, *args, *([end] * len(gates))]),
+            end,
+            _WALK[tier] if walks is None else walks[tier],
         )
         ctes.append(sql)
         cte_args += tier_args
@@ -220,14 +311,32 @@ def _ranked_sql(params: SearchParams, end: int) -> tuple[str, str, list[Any]]:
     return ", ".join(ctes), ranked, cte_args
 
 
-def _page_sql(params: SearchParams) -> tuple[str, list[Any]]:
-    """One statement for a page and its capped count. Every fragment is fixed
-    text or a column name; user input travels in the parameters only."""
+def _page_window(params: SearchParams) -> tuple[int, int]:
+    """The page's first position and how many rows it shows (none past SEARCH_CAP)."""
     start = (params.page - 1) * params.page_size
-    size = min(params.page_size, SEARCH_CAP - start)
-    count_sql, count_args = _count_sql(params)
+    return start, max(0, min(params.page_size, SEARCH_CAP - start))
+
+
+def _rows_to_read(params: SearchParams) -> tuple[int, int]:
+    """The page's first position and how many rows to read: the page's, and
+    one more (which says whether there is a next page) unless the page ends
+    at SEARCH_CAP."""
+    start, size = _page_window(params)
+    return start, size + 1 if start + size < SEARCH_CAP else size
+
+
+def _page_sql(
+    params: SearchParams, *, count: bool = True, estimates: Estimates | None = None
+) -> tuple[str, list[Any]]:
+    """One statement for a page, with its capped count unless `count` is False;
+    with `estimates`, relevance tiers read the cheaper way (`_tier_walks`).
+    Every fragment is fixed text or a column name; user input travels in the
+    parameters only."""
+    start, size = _rows_to_read(params)
+    count_sql, count_args = _count_sql(params) if count else ("SELECT NULL::bigint", [])
     if params.effective_ordering == Ordering.RELEVANCE:
-        tiers, ranked, ranked_args = _ranked_sql(params, start + size)
+        walks = _tier_walks(estimates, start + size) if estimates and _one_word(params) else None
+        tiers, ranked, ranked_args = _ranked_sql(params, start + size, walks)
         # Ids and sort keys first, rows for the page only: the two best tiers'
         # walks then read nothing but the index (listing_newest covers them).
         order = "page.tier DESC, page.listed_since DESC, banker_id DESC"
@@ -259,8 +368,8 @@ def _page_sql(params: SearchParams) -> tuple[str, list[Any]]:
 _EXTRA_KEYS = ("matched", "tier", "listed_since", "banker_id")
 
 
-def _fetch_page(params: SearchParams) -> list[dict[str, Any]]:
-    """Run the page's statement with its values bound on the client.
+def _bound(sql: str, args: list[Any]) -> str:
+    """The statement with its values bound on the client.
 
     Bound on the server, the statement would be prepared after a few runs
     (DJANGO_DB_PREPARE_THRESHOLD) and PostgreSQL would then reuse a generic
@@ -268,35 +377,76 @@ def _fetch_page(params: SearchParams) -> list[dict[str, Any]]:
     common one, and the reverse. A search's best plan depends on its values, so
     each is planned with them (about 0.3 ms, measured), by psycopg's own
     client-side binding, which quotes every value."""
-    sql, sql_params = _page_sql(params)
     connection.ensure_connection()
-    statement = ClientCursor(connection.connection).mogrify(sql, sql_params)
+    return ClientCursor(connection.connection).mogrify(sql, args)
+
+
+def _fetch_page(params: SearchParams, *, count: bool, estimates: Estimates | None) -> list[dict[str, Any]]:
+    """Run the page's statement (`_page_sql`)."""
+    sql, sql_params = _page_sql(params, count=count, estimates=estimates)
     with connection.cursor() as cursor:
-        cursor.execute(statement)
+        cursor.execute(_bound(sql, sql_params))
         names = [column.name for column in cursor.description]
         return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
-def banker_search_page(*, params: SearchParams) -> BankerPage:
+def _one_word(params: SearchParams) -> bool:
+    """The planner takes a query's words as independent; names and phrases are
+    not, so for more than one word it estimates too few (module docstring)."""
+    return len(params.q.split()) <= 1
+
+
+def _estimated_count(params: SearchParams, estimates: Estimates | None) -> int | None:
+    """The estimate the count will be, or None when the search must count."""
+    if estimates is None or estimates.matches < EXACT_COUNT_BELOW:
+        return None
+    if _one_word(params) or estimates.matches > SEARCH_CAP:
+        # Of several words, only "more than SEARCH_CAP" is taken: the truth is larger still.
+        return estimates.matches
+    return None
+
+
+def _two_figures(number: int) -> int:
+    """An estimate as an estimate reads: 1,863 as 1,900, 384 as 380."""
+    return round(number, 2 - len(str(number)))
+
+
+def banker_search_page(*, params: SearchParams, use_estimates: bool = False) -> BankerPage:
     """One page of search results as plain rows (LIST_FIELDS) in a single query,
-    whatever the page size. A page past the results is NotFound."""
+    whatever the page size. With `use_estimates`, one EXPLAIN first: the count
+    may be PostgreSQL's estimate (module docstring) and relevance tiers are read
+    the cheaper way. A page past the results is NotFound."""
+    start, size = _page_window(params)
     rows: list[dict[str, Any]] = []
-    if (params.page - 1) * params.page_size < SEARCH_CAP:
-        rows = _fetch_page(params)
+    estimate: int | None = None
+    if start < SEARCH_CAP:
+        estimates = _estimates(params) if use_estimates else None
+        estimate = _estimated_count(params, estimates)
+        rows = _fetch_page(params, count=estimate is None, estimates=estimates)
     if not rows:
         if params.page > 1:
             raise NotFound("That page does not exist; there are fewer results.")
-        return BankerPage(rows=[], count=0, count_capped=False, page=1, page_size=params.page_size)
-    count = rows[0]["matched"]
-    for row in rows:
+        return BankerPage(rows=[], count=0, count_capped=False, page=1, page_size=params.page_size, has_next=False)
+    has_next = len(rows) > size
+    shown = rows[:size]
+    if estimate is None:
+        matched = rows[0]["matched"]
+    elif has_next:
+        # Never fewer than the rows this page has seen, the next page's first included.
+        matched = max(_two_figures(estimate), start + len(rows))
+    else:
+        matched = start + len(shown)  # the last page: the count is exact
+    for row in shown:
         for key in _EXTRA_KEYS:
             row.pop(key, None)
     return BankerPage(
-        rows=rows,
-        count=min(count, SEARCH_CAP),
-        count_capped=count > SEARCH_CAP,
+        rows=shown,
+        count=min(matched, SEARCH_CAP),
+        count_capped=matched > SEARCH_CAP,
         page=params.page,
         page_size=params.page_size,
+        has_next=has_next,
+        count_is_estimate=estimate is not None and has_next,
     )
 
 

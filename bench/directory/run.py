@@ -13,7 +13,8 @@ Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/b2bb
 the database is dropped and recreated), BENCH_REDIS_URL (default redis://127.0.0.1:6379/5, flushed:
 the cache and throttle counters, shared by the workers as in production), BENCH_BANKERS (100000), BENCH_WORKERS (4),
 BENCH_SECONDS (6), BENCH_PASSES (3), BENCH_CONCURRENCY (1,32), BENCH_KINDS (all, or new: hello
-and the "every search new" rows only). Needs `wrk` (apt-get install wrk). The load generator runs on
+and the "every search new" rows only), BENCH_LOAD_ONLY (1: recreate and load the database,
+write the plans, and stop: a database for bench/directory/cpu.py). Needs `wrk` (apt-get install wrk). The load generator runs on
 the same machine and shares its cores with gunicorn and PostgreSQL.
 """
 
@@ -41,6 +42,7 @@ PASSES = int(os.environ.get("BENCH_PASSES", "3"))
 CONCURRENCY = tuple(int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,32").split(","))
 # BENCH_KINDS=new: only hello and the two "every search new" rows (the 1,000,000-banker run).
 ONLY_NEW = os.environ.get("BENCH_KINDS", "all") == "new"
+LOAD_ONLY = os.environ.get("BENCH_LOAD_ONLY", "") == "1"
 BASE_ID = 10_000_000
 
 SERVER_ENV = {
@@ -201,6 +203,8 @@ def main() -> None:
     recreate_database()
     flush_redis()
     token = load()
+    if LOAD_ONLY:
+        return
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     started_load = os.getloadavg()[0]
