@@ -191,14 +191,16 @@ def _estimates(params: SearchParams) -> Estimates:
     if params.q:
         filters, filter_args = _filters(params)
         for _, fields in _TIERS[:2]:
-            parts.append((f"SELECT 1 FROM {_TABLE} {_where([_text_match(fields), *filters])}", [params.q, *filter_args]))  # noqa: S608
+            tier_sql = f"SELECT 1 FROM {_TABLE} {_where([_text_match(fields), *filters])}"  # noqa: S608
+            parts.append((tier_sql, [params.q, *filter_args]))
         parts.append((f"SELECT 1 FROM {_TABLE}", []))  # noqa: S608
     sql = "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(part for part, _ in parts)
     with connection.cursor() as cursor:
         cursor.execute(_bound(sql, [arg for _, part_args in parts for arg in part_args]))
         plan = cursor.fetchone()[0][0]["Plan"]
     rows = [plan["Plan Rows"]] if len(parts) == 1 else [child["Plan Rows"] for child in plan["Plans"]]
-    assert len(rows) == len(parts), plan  # an Append lists its branches in order
+    if len(rows) != len(parts):  # an Append lists its branches in order; anything else is a surprise
+        raise RuntimeError(f"unexpected plan for the directory's estimates: {plan}")
     if len(rows) == 1:
         return Estimates(matches=rows[0], tiers={}, listed=0)
     return Estimates(matches=rows[0], tiers={3: rows[1], 2: rows[2], 1: rows[0]}, listed=rows[3])
@@ -426,7 +428,9 @@ def banker_search_page(*, params: SearchParams, use_estimates: bool = False) -> 
     if not rows:
         if params.page > 1:
             raise NotFound("That page does not exist; there are fewer results.")
-        return BankerPage(rows=[], count=0, count_capped=False, page=1, page_size=params.page_size, has_next=False)
+        return BankerPage(
+            rows=[], count=0, count_capped=False, page=1, page_size=params.page_size, has_next=False
+        )
     has_next = len(rows) > size
     shown = rows[:size]
     if estimate is None:

@@ -61,7 +61,11 @@ def measure(searches: list[dict[str, str]]) -> dict[str, float]:
     from directory import selectors
 
     # As the API asks (an older version without the choice counted always).
-    how = {"use_estimates": True} if "use_estimates" in inspect.signature(selectors.banker_search_page).parameters else {}
+    how = (
+        {"use_estimates": True}
+        if "use_estimates" in inspect.signature(selectors.banker_search_page).parameters
+        else {}
+    )
 
     times: list[float] = []
     pg_start = py_start = 0.0

@@ -181,7 +181,14 @@ def test_a_cached_answer_is_the_same_bytes_as_a_fresh_one(
     assert fresh["Content-Type"] == cached["Content-Type"] == "application/json"
     # ...and what DRF's own renderer writes for the same data (key order, separators, unicode).
     assert cached.content == JSONRenderer().render(cached.json())
-    assert list(cached.json()) == ["count", "count_capped", "count_is_estimate", "next", "previous", "results"]
+    assert list(cached.json()) == [
+        "count",
+        "count_capped",
+        "count_is_estimate",
+        "next",
+        "previous",
+        "results",
+    ]
 
 
 @pytest.fixture
