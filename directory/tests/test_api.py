@@ -15,7 +15,7 @@ from accounts.choices import Availability, Industry, Product, VerificationStatus
 from accounts.models import BankerProfile
 from accounts.tests.factories import BankerFactory, OwnerFactory
 from conftest import client_for
-from directory import selectors
+from directory import search_sql
 from directory.api.serializers import BankerListItemOutput
 
 pytestmark = pytest.mark.django_db
@@ -241,7 +241,7 @@ def test_page_past_the_results_is_404(client: Any) -> None:
 
 
 def test_count_stops_at_the_cap_and_says_so(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(selectors, "SEARCH_CAP", 3)
+    monkeypatch.setattr(search_sql, "SEARCH_CAP", 3)
     for _ in range(5):
         banker(bio="Cattle ranch loans.")
     for params in ({}, {"q": "cattle"}):

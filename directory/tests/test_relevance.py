@@ -14,7 +14,7 @@ from django.db import connection
 
 from accounts.choices import VerificationStatus
 from accounts.models import BankerProfile, User
-from directory import selectors
+from directory import search_sql
 from directory.filters import Ordering, SearchParams
 from directory.selectors import SEARCH_CAP, banker_search_page
 
@@ -137,7 +137,7 @@ def test_each_page_is_the_true_top_of_every_match(
 ) -> None:
     """Whichever way each tier is read (WAYS)."""
     for name, value in WAYS[way].items():
-        monkeypatch.setattr(selectors, name, value)
+        monkeypatch.setattr(search_sql, name, value)
     everything = brute_force(SearchParams(**search))
     assert len(everything) > 20  # enough to page through
     for page in (1, 2, 3):
