@@ -122,6 +122,13 @@ DB_PREPARE_THRESHOLD = env.int("DJANGO_DB_PREPARE_THRESHOLD", default=5)
 
 def configure_database(db: dict) -> dict:
     db.setdefault("OPTIONS", {})
+    # No JIT compilation: PostgreSQL compiles a plan's expressions once its
+    # estimated cost passes jit_above_cost, and this app's statements are short
+    # enough never to repay it. A directory search at 1,000,000 bankers (fallback
+    # branches that never run, estimated at 77,000 each) spent 95 ms compiling 85
+    # functions for 1 ms of work (docs/performance.md, "Directory search").
+    # A DATABASE_URL that sets `options` keeps its own.
+    db["OPTIONS"].setdefault("options", "-c jit=off")
     if DB_PREPARE_THRESHOLD > 0:
         # Preparing needs parameters bound by the server, not interpolated by psycopg.
         db["OPTIONS"]["server_side_binding"] = True

@@ -5,8 +5,9 @@ measured in a way a busy machine disturbs far less than wall-clock time.
 
 ROOT is a checkout of the code base to measure (default: this one), so two versions
 can be compared on the same machine in the same minutes, each against its own
-database (loaded with bench/directory/load.sql and VACUUM ANALYZE). It calls
-`directory.selectors.banker_search_page` for the 16 "every search new" searches of
+database (`BENCH_LOAD_ONLY=1 python bench/directory/run.py` loads one). It calls
+`directory.selectors.banker_search_page` (as the API does: with `use_estimates`
+when the version has it) for the 16 "every search new" searches of
 bench/directory/queries.py, ROUNDS times (after a warm-up round) with fresh random
 amounts, and prints one JSON line per kind: median and p95 wall-clock ms, and the
 CPU per search of the PostgreSQL backend (/proc/<pid>/stat) and of this process.
