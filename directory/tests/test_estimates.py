@@ -144,11 +144,12 @@ def test_two_figures(estimate: int, shown: int) -> None:
     assert selectors._two_figures(estimate) == shown
 
 
-def test_connections_run_without_jit_compilation() -> None:
+def test_connections_run_without_jit_or_parallel_workers() -> None:
     """At 1,000,000 bankers a search's plan passed jit_above_cost and compiled
-    for 95 ms to run for 1 ms (b2bbank.settings.base.configure_database)."""
+    for 95 ms, and started workers for 28 ms, to run for 1 ms
+    (b2bbank.settings.base.configure_database)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == ("off", "0")
