@@ -153,3 +153,35 @@ def test_connections_run_without_jit_or_parallel_workers() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
         assert cursor.fetchone() == ("off", "0")
+
+
+def test_a_word_the_statistics_do_not_hold_is_read_from_its_text_index() -> None:
+    """Its estimate is the planner's stand-in for any untracked word; a tracked
+    word as frequent walks; several words never take the shortcut."""
+    from directory import search_sql
+
+    untracked = search_sql.Estimates(
+        matches=20000, tiers={3: 4452, 2: 4452, 1: 20000}, listed=890000, untracked={3: 4452, 2: 4452}
+    )
+    assert search_sql.tier_walks(untracked, 21)[3] is None
+    tracked = search_sql.Estimates(
+        matches=20000, tiers={3: 4452, 2: 4452, 1: 20000}, listed=890000, untracked={3: 100, 2: 100}
+    )
+    assert search_sql.tier_walks(tracked, 21)[3] is not None
+    assert search_sql.tier_walks(untracked, 21, one_word=False)[3] is not None
+
+
+def test_the_planner_tells_an_untracked_word_from_a_tracked_one(ten: list[Any]) -> None:
+    """On real statistics: every banker's bio says "orchard", no name does."""
+    from django.db import connection
+
+    from directory import search_sql
+
+    BankerFactory.create_batch(30, first_name="Quentin", profile__bio="Orchard loans.")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_listing")
+    orchard = selectors._estimates(SearchParams(q="orchard"))
+    assert orchard.tiers[3] <= orchard.untracked[3]  # in no name
+    assert search_sql.tier_walks(orchard, 21)[3] is None
+    quentin = selectors._estimates(SearchParams(q="quentin"))
+    assert quentin.tiers[3] > quentin.untracked[3]  # in 30 of 40 names
