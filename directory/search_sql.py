@@ -148,7 +148,7 @@ def estimates_sql(params: SearchParams) -> tuple[str, list[Any], int]:
     is read."""
     clauses, args = _matches(params)
     parts = [(f"SELECT 1 FROM {_TABLE} {_where(clauses)}", args)]  # noqa: S608
-    if params.q:
+    if params.effective_ordering == Ordering.RELEVANCE:  # with text, ranked by tier
         filters, filter_args = _filters(params)
         for _, fields in _TIERS[:2]:
             tier_sql = f"SELECT 1 FROM {_TABLE} {_where([_text_match(fields), *filters])}"  # noqa: S608
