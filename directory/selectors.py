@@ -1,28 +1,25 @@
 """Reads for the banker directory: search over the listing table and one public profile.
 
 Search reads only `directory.models.Listing` (one narrow row per listed banker,
-kept in step by triggers), in one statement per page with its capped count.
+kept in step by triggers), in one statement per page with its capped count
+(`directory.search_sql` builds it, and says how relevance ranks).
 
-Relevance ("Best match"), when there is search text and no other ordering:
-
-1. the tier: 3 when every word of the query is in the banker's name or
-   institution, 2 when they are all in those plus the job title, city and
-   region, 1 when the bio is needed too (the old weighted vector's A > B > C,
-   as whole tiers, precomputed as one vector per field group);
-2. then the newest listing first, then the highest banker id (the tie-break).
-
-Each tier's field group has its own GIN index (with the filter tags), and
-within a tier the order is the `listing_newest` index's, so the first `n` of a
-tier are a bounded read: a walk down that index or a small bitmap, as the
-planner finds cheaper. The first `n` of every match are among the first `n` of
-each tier (`_ranked_sql` says why), so page 1 is the true top of all matches,
-however many match; a test compares it with a brute-force ranking. Counting
-stops at SEARCH_CAP + 1.
+Counting is most of an uncached search's cost when many match (finding 501
+matches reads about 900 rows), so a caller may act on PostgreSQL's estimates
+instead (`use_estimates`, the API): the planner's row estimates, from one
+EXPLAIN. Below EXACT_COUNT_BELOW matches the search counts (few matches are
+cheap to count); otherwise the count is the estimate, flagged as one, never
+below what the page itself proves, and exact whenever the page is the last.
+The same EXPLAIN says how many bankers each relevance tier holds, so each
+tier is read the cheaper way (`search_sql.tier_walks`). Of text of more than
+one word, only an estimate over SEARCH_CAP is taken as a count (and tiers
+take its estimates as 20 times larger): the planner takes words as
+independent, and names and phrases are not, so it estimates too few (it put
+"Pacific Trust" at 228 of 4,505 matches, "fast closings" at 515 of 3,011).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,57 +30,49 @@ from psycopg import ClientCursor
 from accounts.models import BankerProfile
 from b2bbank.domain_errors import NotFound
 
-from .filters import Ordering, SearchParams
-from .models import SEARCH_CONFIG, TEXT_ALL, TEXT_NAME, TEXT_TITLE, Listing
-
-# Matches counted per search. Past it the answer says "more than 500" and the
-# searcher narrows down; no one pages through hundreds of bankers.
-SEARCH_CAP = 500
-
-# What a result row holds; `user_id` is the banker's id (the listing's key).
-LIST_FIELDS = (
-    "user_id",
-    "display_name",
-    "institution",
-    "job_title",
-    "city",
-    "region",
-    "products",
-    "industries",
-    "min_loan_amount",
-    "max_loan_amount",
-    "availability",
-    "accepting_new_clients",
+from . import search_sql
+from .filters import SearchParams
+from .models import Listing
+from .search_sql import (
+    LIST_FIELDS,
+    SEARCH_CAP,
+    Estimates,
+    estimates_from_plan,
+    estimates_sql,
+    one_word,
+    page_sql,
+    page_window,
 )
-_COLUMNS = ", ".join("banker_id AS user_id" if name == "user_id" else name for name in LIST_FIELDS)
-_TABLE = Listing._meta.db_table
-_QUERY = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
 
-_NEWEST = "listed_since DESC, banker_id DESC"
-_NEWEST_FROM_MATCHES = "(listed_since, banker_id) DESC"
-_ORDER_BY = {
-    Ordering.NEWEST: _NEWEST,
-    Ordering.MIN_AMOUNT: "min_loan_amount, banker_id",
-    Ordering.MIN_AMOUNT_DESC: "min_loan_amount DESC, banker_id DESC",
-}
-# Relevance tiers, best first: each tier, and the fields that must hold every word.
-_TIERS: tuple[tuple[int, tuple[str, ...]], ...] = ((3, TEXT_NAME), (2, TEXT_TITLE), (1, TEXT_ALL))
+__all__ = [
+    "EXACT_COUNT_BELOW",
+    "LIST_FIELDS",
+    "SEARCH_CAP",
+    "BankerPage",
+    "banker_public_profile",
+    "banker_search_page",
+]
+
+# With `use_estimates`, a search PostgreSQL expects fewer matches for than
+# this is counted: its GIN scan and table reads are small. Most of what an
+# uncached search costs above it is the count (docs/performance.md).
+EXACT_COUNT_BELOW = 100
 
 
 @dataclass(frozen=True)
 class BankerPage:
     """One page of results. `count` is exact up to SEARCH_CAP; `count_capped`
-    says more bankers matched than were counted."""
+    says more bankers matched than were counted. With `count_is_estimate`, both
+    come from PostgreSQL's estimate (module docstring). `has_next` is known
+    exactly either way: the page reads one row past its end."""
 
     rows: list[dict[str, Any]]
     count: int
     count_capped: bool
     page: int
     page_size: int
-
-    @property
-    def has_next(self) -> bool:
-        return self.page * self.page_size < self.count
+    has_next: bool
+    count_is_estimate: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -94,173 +83,11 @@ class BankerPage:
         return max(1, -(-self.count // self.page_size))
 
 
-def _vector(fields: tuple[str, ...]) -> str:
-    """The SQL of a field group's vector, as its expression index has it."""
-    return fields[0] if len(fields) == 1 else "(" + " || ".join(fields) + ")"
-
-
-def _text_match(fields: tuple[str, ...]) -> str:
-    return f"{_vector(fields)} @@ {_QUERY}"
-
-
-# Equality filters, as the tag each one requires (models.Listing.tags): the SQL
-# of the array element, and the parameter's value as the element takes it.
-_TAGS: tuple[tuple[str, str, Callable[[Any], Any]], ...] = (
-    ("product", "%s", lambda value: f"p:{value}"),
-    ("industry", "%s", lambda value: f"i:{value}"),
-    # PostgreSQL's upper(), as the trigger wrote the tag: Python's differs on some letters.
-    ("region", "'r:' || upper(%s)", lambda value: value),
-    ("availability", "%s", lambda value: f"a:{value}"),
-    ("accepting", "%s", lambda value: f"c:{'true' if value else 'false'}"),
-)
-_AMOUNT = "lends @> %s::numeric"
-
-
-def _filters(params: SearchParams) -> tuple[list[str], list[Any]]:
-    """The WHERE clauses of every filter but the text, and their parameters:
-    one containment test for all the equality filters, and the amount."""
-    elements: list[str] = []
-    args: list[Any] = []
-    for name, element, value_of in _TAGS:
-        value = getattr(params, name)
-        if value is None or value == "":
-            continue
-        elements.append(element)
-        args.append(value_of(value))
-    clauses = [f"tags @> ARRAY[{', '.join(elements)}]::varchar[]"] if elements else []
-    if params.amount is not None:
-        clauses.append(_AMOUNT)
-        args.append(params.amount)
-    return clauses, args
-
-
-def _matches(params: SearchParams) -> tuple[list[str], list[Any]]:
-    """Every clause a match must meet, text included, and their parameters."""
-    clauses, args = _filters(params)
-    if params.q:
-        return [_text_match(TEXT_ALL), *clauses], [params.q, *args]
-    return clauses, args
-
-
-def _where(clauses: list[str]) -> str:
-    return f"WHERE {' AND '.join(clauses)}" if clauses else ""
-
-
-def _count_sql(params: SearchParams) -> tuple[str, list[Any]]:
-    """Matches, counted up to SEARCH_CAP + 1 (any order: it stops early)."""
-    clauses, args = _matches(params)
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {_TABLE} {_where(clauses)} LIMIT {SEARCH_CAP + 1}) AS c"  # noqa: S608
-    return sql, args
-
-
-# How far down the newest index a tier's walk goes before it gives up and asks
-# its text index instead. Index-only for the two best tiers (their vectors are
-# in listing_newest), a table read per entry for the bio's tier.
-_WALK = {3: 2000, 2: 2000, 1: 1000}
-
-
-def _tier_ctes(
-    tier: int, fields: tuple[str, ...], match: tuple[list[str], list[Any]], end: int
-) -> tuple[str, list[Any]]:
-    """`tierN_walk` and `tierN`: the `end` newest bankers whose tier's fields hold
-    every word and who pass the filters (`match`: the clauses after the text
-    test, with the text's and their parameters).
-
-    The walk reads the newest `_WALK[tier]` entries only: a bounded read,
-    however rare the words. When it finds fewer than `end`, the matches are
-    sparse, and the text index lists them all for a small sort instead (a row
-    value in ORDER BY, so the planner cannot pick the unbounded walk there).
-    PostgreSQL runs that second read only when needed (a one-time filter)."""
-    clauses, args = match
-    text = _text_match(fields)
-    where = " AND ".join([text, *clauses])
-    needed = ", ".join(dict.fromkeys(["banker_id", "listed_since", "tags", "lends", *fields]))
-    walk = (
-        f"tier{tier}_walk AS MATERIALIZED (SELECT banker_id, listed_since FROM "  # noqa: S608
-        f"(SELECT {needed} FROM {_TABLE} ORDER BY {_NEWEST} LIMIT %s) AS recent WHERE {where} LIMIT %s)"
-    )
-    complete = f"(SELECT count(*) FROM tier{tier}_walk) >= %s"  # noqa: S608
-    found = (
-        f"tier{tier} AS MATERIALIZED (SELECT banker_id, listed_since, {tier} AS tier FROM tier{tier}_walk "  # noqa: S608
-        f"WHERE {complete} UNION ALL (SELECT banker_id, listed_since, {tier} FROM {_TABLE} "
-        f"WHERE {where} AND NOT {complete} ORDER BY {_NEWEST_FROM_MATCHES} LIMIT %s))"
-    )
-    return f"{walk}, {found}", [_WALK[tier], *args, end, end, *args, end, end]
-
-
-def _ranked_sql(params: SearchParams, end: int) -> tuple[str, str, list[Any]]:
-    """The WITH list of each tier's candidates for the first `end` results by
-    relevance, the SELECT of them (each banker once, at the best tier found for
-    them), and the parameters. Tier N's candidates are the `end` newest bankers
-    whose tier N fields hold every word (so better tiers' bankers too).
-
-    Why this holds the true first `end`: a banker among them at tier t has fewer
-    than `end` bankers ranked above them, and every banker of t's field group
-    newer than them ranks above them, so they are among that group's `end`
-    newest, and found at tier t. A banker found only at a lower tier than their
-    own ranks below all of the true first `end` (all of whom are found at their
-    own tier), so it cannot push one out.
-
-    A tier is read only while the better ones found fewer than `end`: once a
-    field group has `end` matches, the first `end` results all come from it.
-    Like the fallback in `_tier_ctes`, the test is a one-time filter."""
-    clauses, args = _filters(params)
-    ctes: list[str] = []
-    cte_args: list[Any] = []
-    gates: list[str] = []
-    for tier, fields in _TIERS:
-        sql, tier_args = _tier_ctes(
-            tier, fields, ([*clauses, *gates], [params.q, *args, *([end] * len(gates))]), end
-        )
-        ctes.append(sql)
-        cte_args += tier_args
-        gates.append(f"(SELECT count(*) FROM tier{tier}) < %s")  # noqa: S608
-    found = " UNION ALL ".join(f"SELECT * FROM tier{tier}" for tier, _ in _TIERS)  # noqa: S608
-    ranked = f"SELECT DISTINCT ON (banker_id) * FROM ({found}) AS found ORDER BY banker_id, tier DESC"  # noqa: S608
-    return ", ".join(ctes), ranked, cte_args
-
-
-def _page_sql(params: SearchParams) -> tuple[str, list[Any]]:
-    """One statement for a page and its capped count. Every fragment is fixed
-    text or a column name; user input travels in the parameters only."""
-    start = (params.page - 1) * params.page_size
-    size = min(params.page_size, SEARCH_CAP - start)
-    count_sql, count_args = _count_sql(params)
-    if params.effective_ordering == Ordering.RELEVANCE:
-        tiers, ranked, ranked_args = _ranked_sql(params, start + size)
-        # Ids and sort keys first, rows for the page only: the two best tiers'
-        # walks then read nothing but the index (listing_newest covers them).
-        order = "page.tier DESC, page.listed_since DESC, banker_id DESC"
-        sql = (
-            f"WITH {tiers} SELECT {_COLUMNS}, page.tier, ({count_sql}) AS matched FROM "  # noqa: S608
-            f"(SELECT * FROM ({ranked}) AS ranked ORDER BY tier DESC, listed_since DESC, banker_id DESC "
-            f"LIMIT %s OFFSET %s) AS page JOIN {_TABLE} USING (banker_id) ORDER BY {order}"
-        )
-        return sql, [*ranked_args, *count_args, size, start]
-    clauses, args = _matches(params)
-    ordering = params.effective_ordering
-    if params.amount is not None and ordering in (Ordering.MIN_AMOUNT, Ordering.MIN_AMOUNT_DESC):
-        # Implied by the amount filter; said again so the walk down the minimum's
-        # index starts at the amount instead of passing every higher minimum.
-        clauses.append("min_loan_amount <= %s")
-        args.append(params.amount)
-    order = _ORDER_BY[ordering]
-    # The page's ids first, then their rows: without text, the ids come from an
-    # index-only walk of a covering index (filters read from the index), and
-    # only the page's rows are read in full.
-    sql = (
-        f"SELECT {_COLUMNS}, ({count_sql}) AS matched FROM "  # noqa: S608
-        f"(SELECT banker_id FROM {_TABLE} {_where(clauses)} ORDER BY {order} LIMIT %s OFFSET %s) AS page "
-        f"JOIN {_TABLE} USING (banker_id) ORDER BY {order}"
-    )
-    return sql, [*count_args, *args, size, start]
-
-
 _EXTRA_KEYS = ("matched", "tier", "listed_since", "banker_id")
 
 
-def _fetch_page(params: SearchParams) -> list[dict[str, Any]]:
-    """Run the page's statement with its values bound on the client.
+def _bound(sql: str, args: list[Any]) -> str:
+    """The statement with its values bound on the client.
 
     Bound on the server, the statement would be prepared after a few runs
     (DJANGO_DB_PREPARE_THRESHOLD) and PostgreSQL would then reuse a generic
@@ -268,35 +95,81 @@ def _fetch_page(params: SearchParams) -> list[dict[str, Any]]:
     common one, and the reverse. A search's best plan depends on its values, so
     each is planned with them (about 0.3 ms, measured), by psycopg's own
     client-side binding, which quotes every value."""
-    sql, sql_params = _page_sql(params)
     connection.ensure_connection()
-    statement = ClientCursor(connection.connection).mogrify(sql, sql_params)
+    return ClientCursor(connection.connection).mogrify(sql, args)
+
+
+def _estimates(params: SearchParams) -> Estimates:
+    """PostgreSQL's estimates for the search (`search_sql.estimates_sql`)."""
+    sql, args, parts = estimates_sql(params)
     with connection.cursor() as cursor:
-        cursor.execute(statement)
+        cursor.execute(_bound(sql, args))
+        plan = cursor.fetchone()[0][0]["Plan"]
+    return estimates_from_plan(plan, parts)
+
+
+def _fetch_page(params: SearchParams, *, count: bool, estimates: Estimates | None) -> list[dict[str, Any]]:
+    """Run the page's statement (`search_sql.page_sql`)."""
+    sql, sql_params = page_sql(params, count=count, estimates=estimates)
+    with connection.cursor() as cursor:
+        cursor.execute(_bound(sql, sql_params))
         names = [column.name for column in cursor.description]
         return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
-def banker_search_page(*, params: SearchParams) -> BankerPage:
+def _estimated_count(params: SearchParams, estimates: Estimates | None) -> int | None:
+    """The estimate the count will be, or None when the search must count."""
+    if estimates is None or estimates.matches < EXACT_COUNT_BELOW:
+        return None
+    if one_word(params) or estimates.matches > search_sql.SEARCH_CAP:
+        # Of several words, only "more than SEARCH_CAP" is taken: the truth is larger still.
+        return estimates.matches
+    return None
+
+
+def _two_figures(number: int) -> int:
+    """An estimate as an estimate reads: 1,863 as 1,900, 384 as 380."""
+    return round(number, 2 - len(str(number)))
+
+
+def banker_search_page(*, params: SearchParams, use_estimates: bool = False) -> BankerPage:
     """One page of search results as plain rows (LIST_FIELDS) in a single query,
-    whatever the page size. A page past the results is NotFound."""
+    whatever the page size. With `use_estimates`, one EXPLAIN first: the count
+    may be PostgreSQL's estimate (module docstring) and relevance tiers are read
+    the cheaper way. A page past the results is NotFound."""
+    start, size = page_window(params)
     rows: list[dict[str, Any]] = []
-    if (params.page - 1) * params.page_size < SEARCH_CAP:
-        rows = _fetch_page(params)
+    estimate: int | None = None
+    if start < search_sql.SEARCH_CAP:
+        estimates = _estimates(params) if use_estimates else None
+        estimate = _estimated_count(params, estimates)
+        rows = _fetch_page(params, count=estimate is None, estimates=estimates)
     if not rows:
         if params.page > 1:
             raise NotFound("That page does not exist; there are fewer results.")
-        return BankerPage(rows=[], count=0, count_capped=False, page=1, page_size=params.page_size)
-    count = rows[0]["matched"]
-    for row in rows:
+        return BankerPage(
+            rows=[], count=0, count_capped=False, page=1, page_size=params.page_size, has_next=False
+        )
+    has_next = len(rows) > size
+    shown = rows[:size]
+    if estimate is None:
+        matched = rows[0]["matched"]
+    elif has_next:
+        # Never fewer than the rows this page has seen, the next page's first included.
+        matched = max(_two_figures(estimate), start + len(rows))
+    else:
+        matched = start + len(shown)  # the last page: the count is exact
+    for row in shown:
         for key in _EXTRA_KEYS:
             row.pop(key, None)
     return BankerPage(
-        rows=rows,
-        count=min(count, SEARCH_CAP),
-        count_capped=count > SEARCH_CAP,
+        rows=shown,
+        count=min(matched, search_sql.SEARCH_CAP),
+        count_capped=matched > search_sql.SEARCH_CAP,
         page=params.page,
         page_size=params.page_size,
+        has_next=has_next,
+        count_is_estimate=estimate is not None and has_next,
     )
 
 

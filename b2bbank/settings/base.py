@@ -130,6 +130,15 @@ DB_PREPARE_THRESHOLD = env.int("DJANGO_DB_PREPARE_THRESHOLD", default=5)
 
 def configure_database(db: dict) -> dict:
     db.setdefault("OPTIONS", {})
+    # No JIT compilation and no parallel workers: PostgreSQL compiles a plan's
+    # expressions, or starts workers, once its estimated cost passes a threshold,
+    # and this app's statements are short enough never to repay either. A
+    # directory search at 1,000,000 bankers (fallback branches that never run,
+    # estimated at 77,000 each) spent 95 ms compiling 85 functions for 1 ms of
+    # work, and 28 ms starting workers for a branch a one-time filter skipped
+    # (docs/performance.md, "Directory search"). A DATABASE_URL that sets
+    # `options` keeps its own.
+    db["OPTIONS"].setdefault("options", "-c jit=off -c max_parallel_workers_per_gather=0")
     if DB_PREPARE_THRESHOLD > 0:
         # Preparing needs parameters bound by the server, not interpolated by psycopg.
         db["OPTIONS"]["server_side_binding"] = True

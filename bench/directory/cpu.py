@@ -5,8 +5,9 @@ measured in a way a busy machine disturbs far less than wall-clock time.
 
 ROOT is a checkout of the code base to measure (default: this one), so two versions
 can be compared on the same machine in the same minutes, each against its own
-database (loaded with bench/directory/load.sql and VACUUM ANALYZE). It calls
-`directory.selectors.banker_search_page` for the 16 "every search new" searches of
+database (`BENCH_LOAD_ONLY=1 python bench/directory/run.py` loads one). It calls
+`directory.selectors.banker_search_page` (as the API does: with `use_estimates`
+when the version has it) for the 16 "every search new" searches of
 bench/directory/queries.py, ROUNDS times (after a warm-up round) with fresh random
 amounts, and prints one JSON line per kind: median and p95 wall-clock ms, and the
 CPU per search of the PostgreSQL backend (/proc/<pid>/stat) and of this process.
@@ -56,7 +57,16 @@ def search_params(raw: dict[str, str]) -> Any:
 
 
 def measure(searches: list[dict[str, str]]) -> dict[str, float]:
+    import inspect
+
     from directory import selectors
+
+    # As the API asks (an older version without the choice counted always).
+    how = (
+        {"use_estimates": True}
+        if "use_estimates" in inspect.signature(selectors.banker_search_page).parameters
+        else {}
+    )
 
     times: list[float] = []
     pg_start = py_start = 0.0
@@ -66,7 +76,7 @@ def measure(searches: list[dict[str, str]]) -> dict[str, float]:
         for raw in searches:
             params = search_params(raw)
             started = time.perf_counter()
-            selectors.banker_search_page(params=params)
+            selectors.banker_search_page(params=params, **how)
             if number:
                 times.append((time.perf_counter() - started) * 1000)
     pg_ms, py_ms = backend_cpu_ms() - pg_start, time.process_time() * 1000 - py_start

@@ -13,7 +13,8 @@ Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/b2bb
 the database is dropped and recreated), BENCH_REDIS_URL (default redis://127.0.0.1:6379/5, flushed:
 the cache and throttle counters, shared by the workers as in production), BENCH_BANKERS (100000), BENCH_WORKERS (4),
 BENCH_SECONDS (6), BENCH_PASSES (3), BENCH_CONCURRENCY (1,32), BENCH_KINDS (all, or new: hello
-and the "every search new" rows only). Needs `wrk` (apt-get install wrk). The load generator runs on
+and the "every search new" rows only), BENCH_LOAD_ONLY (1: recreate and load the database,
+write the plans, and stop: a database for bench/directory/cpu.py). Needs `wrk` (apt-get install wrk). The load generator runs on
 the same machine and shares its cores with gunicorn and PostgreSQL.
 """
 
@@ -41,6 +42,7 @@ PASSES = int(os.environ.get("BENCH_PASSES", "3"))
 CONCURRENCY = tuple(int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,32").split(","))
 # BENCH_KINDS=new: only hello and the two "every search new" rows (the 1,000,000-banker run).
 ONLY_NEW = os.environ.get("BENCH_KINDS", "all") == "new"
+LOAD_ONLY = os.environ.get("BENCH_LOAD_ONLY", "") == "1"
 BASE_ID = 10_000_000
 
 SERVER_ENV = {
@@ -197,11 +199,14 @@ def wrk(base: str, token: str, paths: list[str], concurrency: int, seconds: int)
 def main() -> None:
     from bench.directory.queries import KINDS
 
+    began = time.monotonic()
     kinds = {k: v for k, v in KINDS.items() if not ONLY_NEW or k.startswith("hello") or "new" in k}
     step(f"recreating {urlsplit(DATABASE_URL).path.lstrip('/')}")
     recreate_database()
     flush_redis()
     token = load()
+    if LOAD_ONLY:
+        return
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     started_load = os.getloadavg()[0]
@@ -231,7 +236,10 @@ def main() -> None:
         server.wait(timeout=20)
     table = (
         render(runs)
+        + "\n\n"
+        + "\n".join(goals(runs))
         + f"\n\nLoad average (1 min) when serving began {started_load:.2f}, at the end {os.getloadavg()[0]:.2f}."
+        + f" The whole run took {(time.monotonic() - began) / 60:.1f} minutes."
     )
     print()
     print(table)
@@ -246,8 +254,46 @@ def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
     return sorted(runs, key=lambda r: r["rps"])[len(runs) // 2]
 
 
+HELLO = "hello (plain Django JSON)"
+
+
+def _ratio(runs: dict[tuple[str, int], list[dict[str, float]]], kind: str, concurrency: int) -> float:
+    return median_run(runs[kind, concurrency])["rps"] / median_run(runs[HELLO, concurrency])["rps"]
+
+
+def _check(label: str, met: bool, measured: str) -> str:
+    return f"- {label}: {'met' if met else 'MISSED'} ({measured})"
+
+
+def goals(runs: dict[tuple[str, int], list[dict[str, float]]]) -> list[str]:
+    """Issue 17's goals, checked on the rows this run measured: at 1,000,000
+    bankers every-search-new p95 under 20 ms at concurrency 1; at fewer,
+    every-search-new at 35% of hello at concurrency 32 and p95 under 5 ms at 1,
+    and the cached kinds about where they were (50% of hello at 32: at least 45%)."""
+    lines = ["Goals (issue 17):"]
+    new = [kind for kind, _ in runs if "every search new" in kind]
+    cached = [kind for kind, _ in runs if kind != HELLO and kind not in new]
+    p95_limit = 20.0 if BANKERS >= 1_000_000 else 5.0
+    if 1 in CONCURRENCY:
+        for kind in dict.fromkeys(new):
+            p95 = median_run(runs[kind, 1])["p95_us"] / 1000
+            lines.append(
+                _check(f"{kind}, p95 at c=1 under {p95_limit:g} ms", p95 < p95_limit, f"{p95:.2f} ms")
+            )
+    if 32 in CONCURRENCY and BANKERS < 1_000_000:
+        for kind in dict.fromkeys(new):
+            ratio = _ratio(runs, kind, 32)
+            lines.append(_check(f"{kind}, at least 35% of hello at c=32", ratio >= 0.35, f"{ratio:.1%}"))
+        for kind in dict.fromkeys(cached):
+            ratio = _ratio(runs, kind, 32)
+            lines.append(
+                _check(f"{kind} (cached), about 50% of hello at c=32 (>= 45%)", ratio >= 0.45, f"{ratio:.1%}")
+            )
+    return lines
+
+
 def render(runs: dict[tuple[str, int], list[dict[str, float]]]) -> str:
-    hello = "hello (plain Django JSON)"
+    hello = HELLO
     lines = [
         f"{BANKERS:,} bankers; gunicorn {WORKERS} sync workers; {PASSES} passes of wrk {SECONDS} s per row, "
         "alternating the order; each row is its median pass, with the range of req/s across passes. "

@@ -49,6 +49,7 @@ class SearchAnswer:
 
     count: int
     count_capped: bool
+    count_is_estimate: bool
     page: int
     has_next: bool
     has_previous: bool
@@ -59,6 +60,7 @@ def search_answer(page: BankerPage) -> SearchAnswer:
     return SearchAnswer(
         count=page.count,
         count_capped=page.count_capped,
+        count_is_estimate=page.count_is_estimate,
         page=page.page,
         has_next=page.has_next,
         has_previous=page.has_previous,
@@ -67,12 +69,13 @@ def search_answer(page: BankerPage) -> SearchAnswer:
 
 
 def search_answer_json(answer: SearchAnswer, *, next_url: str | None, previous_url: str | None) -> bytes:
-    """The list response body, {count, count_capped, next, previous, results},
+    """The list response body, {count, count_capped, count_is_estimate, next, previous, results},
     as DRF's JSONRenderer would write it, around the already rendered results."""
     head = JSONRenderer().render(
         {
             "count": answer.count,
             "count_capped": answer.count_capped,
+            "count_is_estimate": answer.count_is_estimate,
             "next": next_url,
             "previous": previous_url,
         }
@@ -96,9 +99,18 @@ class BankerListItemOutput(serializers.Serializer):
 
 
 class BankerPageOutput(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Matches, exact up to 500 (SEARCH_CAP).")
+    count = serializers.IntegerField(
+        help_text="Matches, exact up to 500 (SEARCH_CAP), unless count_is_estimate."
+    )
     count_capped = serializers.BooleanField(
         help_text="True when more than 500 bankers matched (count stops there)."
+    )
+    count_is_estimate = serializers.BooleanField(
+        help_text=(
+            "True when count and count_capped are PostgreSQL's estimate (two significant figures, "
+            "at least the bankers up to this page and the next one's first) instead of a count. "
+            "next and previous are exact either way."
+        )
     )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)

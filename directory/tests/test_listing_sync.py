@@ -241,3 +241,57 @@ def test_the_change_and_the_row_roll_back_together() -> None:
         _rename_then_fail(banker.pk)
     assert found("gone") == []
     assert_in_step()
+
+
+def test_deleting_profiles_through_the_orm_removes_their_rows() -> None:
+    bankers = [BankerFactory() for _ in range(3)]
+    BankerProfile.objects.filter(user=bankers[0]).delete()
+    assert listed_ids() == {bankers[1].pk, bankers[2].pk}
+    BankerProfile.objects.filter(user__in=bankers[1:]).delete()
+    assert listed_ids() == set()
+    assert_in_step()
+
+
+def test_a_bulk_rename_and_a_bulk_deletion_of_users() -> None:
+    bankers = [BankerFactory() for _ in range(4)]
+    User.objects.filter(pk__in=[b.pk for b in bankers[:3]]).update(last_name="Quenneville")
+    assert sorted(found("quenneville")) == sorted(b.pk for b in bankers[:3])
+    User.objects.filter(pk__in=[b.pk for b in bankers[1:]]).delete()
+    assert listed_ids() == {bankers[0].pk}
+    assert_in_step()
+
+
+def test_a_bulk_deactivation_and_reactivation() -> None:
+    bankers = [BankerFactory() for _ in range(3)]
+    User.objects.filter(pk__in=[b.pk for b in bankers]).update(is_active=False)
+    assert listed_ids() == set()
+    User.objects.filter(pk__in=[b.pk for b in bankers[:2]]).update(is_active=True)
+    assert listed_ids() == {bankers[0].pk, bankers[1].pk}
+    assert_in_step()
+
+
+def test_a_profile_inserted_with_plain_sql_is_listed() -> None:
+    """A verified profile written without the ORM (an import, a fix by hand)."""
+    user = User.objects.create(email="raw@example.com", role="banker", first_name="Raw", last_name="Ingest")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO accounts_bankerprofile (user_id, display_name, institution, job_title, bio, city,
+                   region, country, products, industries, min_loan_amount, max_loan_amount, availability,
+                   accepting_new_clients, verification_status, created_at, updated_at)
+               VALUES (%s, 'Raw Ingest', 'Sluice Bank', '', 'Levee repairs.', '', 'OR', 'US',
+                   '{term_loan}', '{}', 5000, NULL, 'available', true, 'verified', now(), now())""",
+            [user.pk],
+        )
+    assert found("sluice") == [user.pk]
+    assert found("levee") == [user.pk]
+    assert_in_step()
+
+
+def test_truncating_the_profiles_empties_the_table() -> None:
+    BankerFactory(), BankerFactory()
+    with connection.cursor() as cursor:
+        # The factories' deferred foreign-key checks must run first: TRUNCATE refuses pending ones.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE accounts_bankerprofile")
+    assert listed_ids() == set()
+    assert_in_step()

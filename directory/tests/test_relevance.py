@@ -14,7 +14,7 @@ from django.db import connection
 
 from accounts.choices import VerificationStatus
 from accounts.models import BankerProfile, User
-from directory import selectors
+from directory import search_sql
 from directory.filters import Ordering, SearchParams
 from directory.selectors import SEARCH_CAP, banker_search_page
 
@@ -100,8 +100,22 @@ def brute_force(params: SearchParams) -> list[int]:
     return [banker for _, _, banker in sorted(matches, reverse=True)]
 
 
-def page_ids(params: SearchParams) -> list[int]:
-    return [row["user_id"] for row in banker_search_page(params=params).rows]
+def page_ids(params: SearchParams, *, use_estimates: bool = False) -> list[int]:
+    return [row["user_id"] for row in banker_search_page(params=params, use_estimates=use_estimates).rows]
+
+
+# How the tiers are read: fixed walks (the default, longer than the table here;
+# too short to fill a page; one entry, so the text index answers), or chosen
+# from PostgreSQL's estimates (as planned; always the text index first; always
+# a walk).
+WAYS = {
+    "walks": {},
+    "short-walks": {"_WALK": dict.fromkeys((3, 2, 1), 40)},
+    "text-index": {"_WALK": dict.fromkeys((3, 2, 1), 1)},
+    "estimates": {},
+    "estimates-index-first": {"_INDEX_MATCH_COST": 0},
+    "estimates-walk-first": {"_INDEX_MATCH_COST": 10**9, "_WALK": dict.fromkeys((3, 2, 1), 1)},
+}
 
 
 @pytest.mark.parametrize(
@@ -117,14 +131,13 @@ def page_ids(params: SearchParams) -> list[int]:
     ],
     ids=lambda search: "&".join(f"{key}={value}" for key, value in search.items()),
 )
-@pytest.mark.parametrize("walk", [None, 40, 1], ids=["walks", "short-walks", "text-index"])
+@pytest.mark.parametrize("way", WAYS)
 def test_each_page_is_the_true_top_of_every_match(
-    bankers: None, search: dict[str, Any], walk: int | None, monkeypatch: pytest.MonkeyPatch
+    bankers: None, search: dict[str, Any], way: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With the default walks (longer than the table here), walks too short to
-    fill a page (the text index answers), and a mix."""
-    if walk is not None:
-        monkeypatch.setattr(selectors, "_WALK", dict.fromkeys((3, 2, 1), walk))
+    """Whichever way each tier is read (WAYS)."""
+    for name, value in WAYS[way].items():
+        monkeypatch.setattr(search_sql, name, value)
     everything = brute_force(SearchParams(**search))
     assert len(everything) > 20  # enough to page through
     for page in (1, 2, 3):
@@ -132,7 +145,9 @@ def test_each_page_is_the_true_top_of_every_match(
         expected = everything[start : start + 20]
         if start >= min(len(everything), SEARCH_CAP):
             break
-        assert page_ids(SearchParams(**search, page=page)) == expected, page
+        assert (
+            page_ids(SearchParams(**search, page=page), use_estimates=way.startswith("estimates")) == expected
+        ), page
 
 
 def test_page_one_is_the_newest_best_matches_even_when_hundreds_match(bankers: None) -> None:

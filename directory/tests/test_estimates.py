@@ -1,0 +1,177 @@
+"""Counts from PostgreSQL's estimates (the API): counted below
+EXACT_COUNT_BELOW, the estimate in two figures above it and flagged, never
+below what the page proves, exact on the last page; the page links are exact
+either way. The page view counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from accounts.tests.factories import BankerFactory, OwnerFactory
+from conftest import client_for
+from directory import selectors
+from directory.filters import SearchParams
+from directory.selectors import Estimates, banker_search_page
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("api:banker-list")
+
+
+@pytest.fixture(autouse=True)
+def exact_counts() -> None:
+    """Here the estimates decide, as in production (directory/tests/conftest.py
+    makes every other directory test count)."""
+
+
+@pytest.fixture(autouse=True)
+def no_cache(settings: Any) -> None:
+    """Each search here runs (the same search twice under two estimates)."""
+    settings.DIRECTORY_SEARCH_CACHE_SECONDS = 0
+
+
+@pytest.fixture
+def client() -> Any:
+    return client_for(OwnerFactory())
+
+
+@pytest.fixture
+def ten() -> list[Any]:
+    return [BankerFactory(profile__bio="Orchard loans.") for _ in range(10)]
+
+
+def planner_says(monkeypatch: pytest.MonkeyPatch, matches: int) -> None:
+    """PostgreSQL's estimate of every match, as if the planner said it."""
+    original = selectors._estimates
+
+    def estimates(params: SearchParams) -> Estimates:
+        real = original(params)
+        return Estimates(
+            matches=matches, tiers={**real.tiers, 1: matches} if real.tiers else {}, listed=real.listed
+        )
+
+    monkeypatch.setattr(selectors, "_estimates", estimates)
+
+
+def search(client: Any, **params: Any) -> dict[str, Any]:
+    response = client.get(URL, params)
+    assert response.status_code == 200, response.content
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.mark.parametrize("params", [{}, {"q": "orchard"}])
+def test_an_estimate_of_many_is_given_in_two_figures_and_flagged(
+    client: Any, ten: list[Any], monkeypatch: pytest.MonkeyPatch, params: dict[str, str]
+) -> None:
+    planner_says(monkeypatch, 384)
+    body = search(client, page_size=3, **params)
+    assert (body["count"], body["count_capped"], body["count_is_estimate"]) == (380, False, True)
+    assert len(body["results"]) == 3
+    assert "page=2" in body["next"]
+
+
+def test_an_estimate_past_the_cap_says_capped(
+    client: Any, ten: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planner_says(monkeypatch, 1863)
+    body = search(client, page_size=3)
+    assert (body["count"], body["count_capped"], body["count_is_estimate"]) == (500, True, True)
+
+
+def test_a_small_estimate_is_counted(client: Any, ten: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    planner_says(monkeypatch, selectors.EXACT_COUNT_BELOW - 1)
+    body = search(client, page_size=3)
+    assert (body["count"], body["count_capped"], body["count_is_estimate"]) == (10, False, False)
+
+
+def test_an_estimate_is_never_below_what_the_page_proves(
+    client: Any, ten: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors, "EXACT_COUNT_BELOW", 1)
+    planner_says(monkeypatch, 2)
+    body = search(client, page_size=3, page=2)
+    # Pages 1 and 2 and the first of page 3: at least 7.
+    assert (body["count"], body["count_is_estimate"]) == (7, True)
+    assert "page=3" in body["next"]
+
+
+def test_the_last_page_counts_exactly_whatever_the_estimate(
+    client: Any, ten: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    planner_says(monkeypatch, 5000)
+    last = search(client, page_size=3, page=4)
+    assert (last["count"], last["count_capped"], last["count_is_estimate"]) == (10, False, False)
+    assert last["next"] is None
+    assert "page=3" in last["previous"]
+    assert client.get(URL, {"page_size": 3, "page": 5}).status_code == 404
+
+
+def test_several_words_are_counted_unless_the_estimate_passes_the_cap(
+    client: Any, ten: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The planner takes words as independent, so it estimates phrases too low:
+    only its "more than the cap" is taken."""
+    planner_says(monkeypatch, 384)
+    body = search(client, q="orchard loans", page_size=3)
+    assert (body["count"], body["count_capped"], body["count_is_estimate"]) == (10, False, False)
+    planner_says(monkeypatch, 600)
+    body = search(client, q="orchard loans", page_size=3)
+    assert (body["count"], body["count_capped"], body["count_is_estimate"]) == (500, True, True)
+
+
+def test_postgresqls_own_estimate_is_taken(
+    client: Any, ten: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No stand-in: the planner's estimate of ten bankers, read from EXPLAIN."""
+    monkeypatch.setattr(selectors, "EXACT_COUNT_BELOW", 1)
+    estimates = selectors._estimates(SearchParams(q="orchard"))
+    assert estimates.matches >= 1
+    assert set(estimates.tiers) == {1, 2, 3}
+    assert estimates.listed >= 1
+    body = search(client, page_size=3)
+    assert body["count_is_estimate"] is True
+    assert body["count"] >= 4
+
+
+def test_the_page_view_and_the_default_count(ten: list[Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    planner_says(monkeypatch, 5000)
+    page = banker_search_page(params=SearchParams(page_size=3))
+    assert (page.count, page.count_capped, page.count_is_estimate, page.has_next) == (10, False, False, True)
+
+
+@pytest.mark.parametrize(
+    ("estimate", "shown"), [(100, 100), (384, 380), (385, 380), (1863, 1900), (99999, 100000)]
+)
+def test_two_figures(estimate: int, shown: int) -> None:
+    assert selectors._two_figures(estimate) == shown
+
+
+def test_connections_run_without_jit_or_parallel_workers() -> None:
+    """At 1,000,000 bankers a search's plan passed jit_above_cost and compiled
+    for 95 ms, and started workers for 28 ms, to run for 1 ms
+    (b2bbank.settings.base.configure_database)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('jit'), current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == ("off", "0")
+
+
+def test_a_word_the_statistics_do_not_hold_is_read_from_its_text_index() -> None:
+    """Its estimate is the planner's stand-in for any untracked word; a tracked
+    word as frequent walks; several words never take the shortcut."""
+    from directory import search_sql
+
+    untracked = search_sql.Estimates(
+        matches=20000, tiers={3: 4452, 2: 4452, 1: 20000}, listed=890000, untracked={3: 4452, 2: 4452}
+    )
+    assert search_sql.tier_walks(untracked, 21)[3] is None
+    tracked = search_sql.Estimates(
+        matches=20000, tiers={3: 4452, 2: 4452, 1: 20000}, listed=890000, untracked={3: 100, 2: 100}
+    )
+    assert search_sql.tier_walks(tracked, 21)[3] is not None
+    assert search_sql.tier_walks(untracked, 21, one_word=False)[3] is not None
