@@ -57,8 +57,11 @@ class User(PlainConstraintErrors, AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(max_length=254, unique=True)
     first_name = models.CharField(max_length=150)
     last_name = models.CharField(max_length=150)
-    # Every time this user sees is shown in this zone (accounts.time_zones).
-    time_zone = models.CharField(max_length=64, default=DEFAULT_ZONE, validators=[validate_time_zone])
+    # Every time this user sees is shown in this zone (accounts.time_zones). The
+    # database default serves rows written outside Django (bulk loaders, raw SQL).
+    time_zone = models.CharField(
+        max_length=64, default=DEFAULT_ZONE, db_default=DEFAULT_ZONE, validators=[validate_time_zone]
+    )
     role = models.CharField(max_length=20, choices=Role.choices, blank=True)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)

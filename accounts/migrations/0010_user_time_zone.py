@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='time_zone',
-            field=models.CharField(default='UTC', max_length=64, validators=[accounts.time_zones.validate_time_zone]),
+            field=models.CharField(db_default='UTC', default='UTC', max_length=64, validators=[accounts.time_zones.validate_time_zone]),
         ),
     ]

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -116,3 +117,14 @@ def test_an_offers_expiry_reads_in_the_owners_zone(owner_a: User, banker_x: User
     )
     body = Notification.objects.get(recipient=owner_a, kind="application.approved").body
     assert "Expires: Jan 10, 2027, 12:00 PST" in body
+
+
+def test_a_row_written_outside_django_gets_utc() -> None:
+    """Bulk loaders and raw SQL (bench/directory/load.sql) name no time zone."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO accounts_user (password, is_superuser, email, first_name, last_name, role,"
+            " is_staff, is_active, date_joined) VALUES ('!', false, 'raw@example.com', 'Raw', 'Row',"
+            " 'business_owner', false, true, now()) RETURNING time_zone"
+        )
+        assert cursor.fetchone() == ("UTC",)
