@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def redis_down(settings: Any) -> Any:
+def redis_down(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     settings.CACHES = {
         "default": {
             "BACKEND": "b2bbank.resilient_cache.ResilientRedisCache",
@@ -29,18 +29,17 @@ def redis_down(settings: Any) -> Any:
     settings.CHANNEL_LAYERS = {
         "default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer", "CONFIG": {"hosts": [DEAD]}}
     }
-    rates = {"anon": "100/min", "user": "100/min", "auth": "100/min"}
+    # Every scope the code uses (anon, user, auth, login, chat_send, ...), generous.
+    rates = dict.fromkeys(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "100/min")
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     from rest_framework.throttling import SimpleRateThrottle
 
-    original = SimpleRateThrottle.THROTTLE_RATES
-    SimpleRateThrottle.THROTTLE_RATES = rates
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
     caches.close_all()
     channel_layers.backends.clear()
     try:
         yield settings
     finally:
-        SimpleRateThrottle.THROTTLE_RATES = original
         channel_layers.backends.clear()
 
 

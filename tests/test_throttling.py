@@ -19,14 +19,12 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def user_rate() -> Any:
-    """Three requests a minute per user, for this test only."""
-    original = throttling.UserRateThrottle.THROTTLE_RATES
-    throttling.UserRateThrottle.THROTTLE_RATES = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "3/min"}
-    try:
-        yield
-    finally:
-        throttling.UserRateThrottle.THROTTLE_RATES = original
+def user_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three requests a minute per user, for this test only. monkeypatch removes
+    the class attribute afterwards (assigning the old value back would leave a
+    copy on the subclass that hides later patches of the base class)."""
+    rates = {**api_settings.DEFAULT_THROTTLE_RATES, "user": "3/min"}
+    monkeypatch.setattr(throttling.UserRateThrottle, "THROTTLE_RATES", rates)
 
 
 def test_the_rate_is_enforced_with_retry_after(user_rate: Any, owner_a: Any, owner_b: Any) -> None:
