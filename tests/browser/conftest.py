@@ -55,6 +55,10 @@ def server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "DJANGO_EMAIL_FILE_PATH": str(MAIL_DIR),
         "B2BBANK_SITE_URL": f"http://127.0.0.1:{port}",
+        # The server outlives each test's data (flushed between tests) and its
+        # process-local cache is not the test process's, so a directory page
+        # cached by one journey would be served to the next one.
+        "B2BBANK_DIRECTORY_CACHE_SECONDS": "0",
     }
     log = (ARTIFACTS / "browser-server.log").open("wb") if ARTIFACTS.mkdir(exist_ok=True) is None else None
     process = subprocess.Popen(
