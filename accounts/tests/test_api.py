@@ -272,23 +272,18 @@ def test_session_api_call_requires_csrf(owner_a: User) -> None:
     assert owner_a.first_name != "Z"
 
 
-def test_token_endpoint_is_throttled(api_client: APIClient, settings) -> None:  # type: ignore[no-untyped-def]
-    from django.core.cache import cache
+def test_token_endpoint_is_throttled(api_client: APIClient, monkeypatch: pytest.MonkeyPatch) -> None:
     from rest_framework.settings import api_settings
     from rest_framework.throttling import ScopedRateThrottle
 
-    cache.clear()
+    # monkeypatch removes the class attribute afterwards; assigning the old value
+    # back would leave a copy on ScopedRateThrottle that hides later patches.
     rates = {**api_settings.DEFAULT_THROTTLE_RATES, "auth": "3/min"}
-    original = ScopedRateThrottle.THROTTLE_RATES
-    ScopedRateThrottle.THROTTLE_RATES = rates
-    try:
-        codes = [
-            api_client.post(
-                "/api/v1/auth/token/", {"email": "a@b.co", "password": "x"}, format="json"
-            ).status_code
-            for _ in range(4)
-        ]
-    finally:
-        ScopedRateThrottle.THROTTLE_RATES = original
-        cache.clear()
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", rates)
+    codes = [
+        api_client.post(
+            "/api/v1/auth/token/", {"email": "a@b.co", "password": "x"}, format="json"
+        ).status_code
+        for _ in range(4)
+    ]
     assert codes == [400, 400, 400, 429]
