@@ -125,6 +125,29 @@ def record(
     return event
 
 
+def record_track_move(
+    application: LoanApplication,
+    tracks: list[ApplicationTrack],
+    track: ApplicationTrack,
+    *,
+    actor: User | None,
+    previous: str,
+    note: str,
+    moment: Any,
+) -> ApplicationEvent:
+    """After a track moved: the owner's summary follows the tracks, and the
+    move goes on the timeline (on that track)."""
+    refresh_status(application, tracks, moment)
+    return record(
+        application=application,
+        track=track,
+        actor=actor,
+        from_status=previous,
+        to_status=track.status,
+        note=note,
+    )
+
+
 def audit(*, actor: User | None, application: LoanApplication, action: str, before: Any, after: Any) -> None:
     audit_log(action=action, actor=actor, target=application, before=before, after=after)
 

@@ -27,7 +27,7 @@ from .common import (
     move_track,
     offer_terms,
     record,
-    refresh_status,
+    record_track_move,
     require_role,
     tell,
     tracks_of,
@@ -186,14 +186,8 @@ def _finish(
     note: str,
     now: datetime,
 ) -> Moved:
-    refresh_status(application, tracks, now)
-    event = record(
-        application=application,
-        track=track,
-        actor=actor,
-        from_status=previous,
-        to_status=track.status,
-        note=note,
+    event = record_track_move(
+        application, tracks, track, actor=actor, previous=previous, note=note, moment=now
     )
     audit(
         actor=actor,

@@ -21,8 +21,7 @@ from .common import (
     audit,
     locked,
     move_track,
-    record,
-    refresh_status,
+    record_track_move,
     require_role,
     status_sentence,
     tell,
@@ -84,14 +83,8 @@ def track_move(
         raise InvalidTransition(f"You cannot {transition.phrase} an application that is {label}.")
     now = timezone.now()
     previous = move_track(track, transition.target, now, **(fields or {}))
-    refresh_status(application, tracks, now)
-    event = record(
-        application=application,
-        track=track,
-        actor=actor,
-        from_status=previous,
-        to_status=track.status,
-        note=note,
+    event = record_track_move(
+        application, tracks, track, actor=actor, previous=previous, note=note, moment=now
     )
     audit(
         actor=actor,
