@@ -91,6 +91,17 @@ INLINE_PARAMETER = OpenApiParameter(
 )
 
 
+def _download(request: Request, stored: Any) -> FileResponse:
+    """A stored file (a document or a chat attachment) as its download, or
+    inline when `disposition=inline` asks for it."""
+    return file_response(
+        key=stored.storage_key,
+        name=stored.name,
+        content_type=stored.content_type,
+        inline=request.query_params.get("disposition") == "inline",
+    )
+
+
 class DocumentDownloadApi(APIView):
     """The file, as an attachment with its sanitised name, `nosniff`, never cached."""
 
@@ -98,13 +109,7 @@ class DocumentDownloadApi(APIView):
 
     @extend_schema(parameters=[INLINE_PARAMETER], responses=DOWNLOAD)
     def get(self, request: Request, pk: int) -> FileResponse:
-        document = selectors.document_for(user=request.user, document_id=pk)
-        return file_response(
-            key=document.storage_key,
-            name=document.name,
-            content_type=document.content_type,
-            inline=request.query_params.get("disposition") == "inline",
-        )
+        return _download(request, selectors.document_for(user=request.user, document_id=pk))
 
 
 class DocumentReviewApi(APIView):
@@ -155,10 +160,4 @@ class AttachmentDownloadApi(APIView):
 
     @extend_schema(parameters=[INLINE_PARAMETER], responses=DOWNLOAD)
     def get(self, request: Request, pk: int) -> FileResponse:
-        attachment = selectors.attachment_for(user=request.user, attachment_id=pk)
-        return file_response(
-            key=attachment.storage_key,
-            name=attachment.name,
-            content_type=attachment.content_type,
-            inline=request.query_params.get("disposition") == "inline",
-        )
+        return _download(request, selectors.attachment_for(user=request.user, attachment_id=pk))
