@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from b2bbank.frame_schema import ID, closed_object
+
 from .models import Conversation, Message
 
 
@@ -72,29 +74,19 @@ def error_frame(code: str, detail: Any) -> dict[str, Any]:
 # The shape of every frame chat sends, once (b2bbank.frames gathers every
 # app's; chat/tests/test_frame_schemas.py
 # checks each frame as a socket receives it).
-def _object(properties: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": sorted(properties),
-        "additionalProperties": False,
-    }
-
-
-_ID = {"type": "integer", "minimum": 1}
-ATTACHMENT_SCHEMA = _object(
+ATTACHMENT_SCHEMA = closed_object(
     {
-        "id": _ID,
+        "id": ID,
         "name": {"type": "string", "minLength": 1},
         "size": {"type": "integer", "minimum": 1},
         "content_type": {"type": "string", "minLength": 1},
     }
 )
-MESSAGE_SCHEMA = _object(
+MESSAGE_SCHEMA = closed_object(
     {
-        "id": _ID,
-        "conversation": _ID,
-        "sender": _ID,
+        "id": ID,
+        "conversation": ID,
+        "sender": ID,
         "body": {"type": "string", "maxLength": 5000},
         "created_at": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$"},
         "client_id": {"type": ["string", "null"], "minLength": 1, "maxLength": 64},
@@ -102,15 +94,15 @@ MESSAGE_SCHEMA = _object(
     }
 )
 FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
-    "message.new": _object(
-        {"type": {"const": "message.new"}, "conversation": _ID, "message": MESSAGE_SCHEMA}
+    "message.new": closed_object(
+        {"type": {"const": "message.new"}, "conversation": ID, "message": MESSAGE_SCHEMA}
     ),
-    "read": _object({"type": {"const": "read"}, "conversation": _ID, "user": _ID, "message": _ID}),
-    "typing": _object({"type": {"const": "typing"}, "conversation": _ID, "user": _ID}),
-    "conversation.new": _object({"type": {"const": "conversation.new"}, "conversation": _ID}),
+    "read": closed_object({"type": {"const": "read"}, "conversation": ID, "user": ID, "message": ID}),
+    "typing": closed_object({"type": {"const": "typing"}, "conversation": ID, "user": ID}),
+    "conversation.new": closed_object({"type": {"const": "conversation.new"}, "conversation": ID}),
     # Never reaches a client: the consumer closes the socket (code 4001) instead.
-    SESSION_CLOSED: _object({"type": {"const": SESSION_CLOSED}}),
-    "error": _object(
+    SESSION_CLOSED: closed_object({"type": {"const": SESSION_CLOSED}}),
+    "error": closed_object(
         {
             "type": {"const": "error"},
             "code": {"type": "string", "pattern": "^[a-z_]+$"},

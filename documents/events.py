@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from b2bbank.frame_schema import ID, closed_object
+
 from .models import Document, DocumentRequest
 
 
@@ -69,22 +71,12 @@ def document_request_new(request: DocumentRequest) -> dict[str, Any]:
     }
 
 
-def _object(properties: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": properties,
-        "required": sorted(properties),
-        "additionalProperties": False,
-    }
-
-
-_ID = {"type": "integer", "minimum": 1}
 _TEXT = {"type": "string"}
 _WHEN = {"type": ["string", "null"], "format": "date-time"}
-DOCUMENT_SCHEMA = _object(
+DOCUMENT_SCHEMA = closed_object(
     {
-        "id": _ID,
-        "application": _ID,
+        "id": ID,
+        "application": ID,
         "kind": _TEXT,
         "name": {"type": "string", "minLength": 1, "maxLength": 255},
         "size": {"type": "integer", "minimum": 1},
@@ -93,31 +85,31 @@ DOCUMENT_SCHEMA = _object(
         "status": {"enum": ["received", "accepted", "rejected"]},
         "review_note": _TEXT,
         "request": {"type": ["integer", "null"]},
-        "uploaded_by": _ID,
+        "uploaded_by": ID,
         "created_at": _WHEN,
         "reviewed_at": _WHEN,
     }
 )
-REQUEST_SCHEMA = _object(
+REQUEST_SCHEMA = closed_object(
     {
-        "id": _ID,
-        "application": _ID,
+        "id": ID,
+        "application": ID,
         "kind": _TEXT,
         "note": _TEXT,
         "due_date": {"type": ["string", "null"]},
         "status": {"enum": ["open", "fulfilled", "accepted", "cancelled"]},
-        "requested_by": _ID,
+        "requested_by": ID,
         "created_at": _WHEN,
     }
 )
 FRAME_SCHEMAS: dict[str, dict[str, Any]] = {
-    "document.new": _object(
-        {"type": {"const": "document.new"}, "application": _ID, "document": DOCUMENT_SCHEMA}
+    "document.new": closed_object(
+        {"type": {"const": "document.new"}, "application": ID, "document": DOCUMENT_SCHEMA}
     ),
-    "document.reviewed": _object(
-        {"type": {"const": "document.reviewed"}, "application": _ID, "document": DOCUMENT_SCHEMA}
+    "document.reviewed": closed_object(
+        {"type": {"const": "document.reviewed"}, "application": ID, "document": DOCUMENT_SCHEMA}
     ),
-    "document_request.new": _object(
-        {"type": {"const": "document_request.new"}, "application": _ID, "request": REQUEST_SCHEMA}
+    "document_request.new": closed_object(
+        {"type": {"const": "document_request.new"}, "application": ID, "request": REQUEST_SCHEMA}
     ),
 }
