@@ -186,9 +186,13 @@ def _text(name: str) -> Callable[[str], Any]:
 
     def read(value: str) -> Any:
         value = value.strip()
-        if "\x00" in value or len(value) > field.max_length:  # type: ignore[attr-defined]
+        # Only text already in its plain form (single ASCII spaces between
+        # words): any other whitespace, e.g. U+0085 which str.split() treats as a
+        # space and the form keeps, is the form's to read.
+        too_long = len(value) > field.max_length  # type: ignore[attr-defined]
+        if "\x00" in value or too_long or value != " ".join(value.split()):
             return _REJECT
-        return " ".join(value.split())
+        return value
 
     return read
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.http import QueryDict
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from directory import filters
@@ -97,6 +97,9 @@ queries = st.lists(
 
 @settings(max_examples=400, deadline=None)
 @given(queries)
+# Found by a generated run: str.split() reads U+0085 as a space, the form keeps it.
+@example([("region", "0\x850")])
+@example([("q", "sba \u2028loans")])
 def test_generated_queries_read_as_the_form_reads_them(pairs: list[tuple[str, str]]) -> None:
     """Repeated names, unknown names, any text: the fast path agrees or steps aside."""
     assert_agree(urlencode(pairs))
