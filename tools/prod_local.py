@@ -232,11 +232,17 @@ class ProdLocal:
 
 
 def database_url_for(db: dict[str, Any], name: str | None = None) -> str:
-    """A DATABASE_URL for a Django DATABASES entry (a socket directory as host works)."""
-    host = quote(db.get("HOST") or "127.0.0.1", safe="")
+    """A DATABASE_URL for a Django DATABASES entry. A socket directory as host
+    (the embedded server) goes in the path, the form django-environ reads back
+    as HOST and NAME; it leaves a percent-encoded host name undecoded."""
+    host = db.get("HOST") or "127.0.0.1"
     port = f":{db['PORT']}" if db.get("PORT") else ""
-    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
-    return f"postgres://{db.get('USER') or 'postgres'}{password}@{host}{port}/{name or db['NAME']}"
+    password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
+    user = f"{db.get('USER') or 'postgres'}{password}"
+    name = name or db["NAME"]
+    if host.startswith("/"):
+        return f"postgres://{user}@{port}/{quote(f'{host}/{name}', safe='')}"
+    return f"postgres://{user}@{host}{port}/{name}"
 
 
 def _database_url() -> str:
