@@ -99,6 +99,13 @@ class Listing(models.Model):
             models.Index(
                 fields=["min_loan_amount", "banker_id"], include=["tags", "lends"], name="listing_min_amount"
             ),
+            # The maximums' distinct values, for the amount classes' boundaries
+            # (directory.amount_classes), one index probe per value.
+            models.Index(
+                fields=["max_loan_amount"],
+                condition=models.Q(max_loan_amount__isnull=False),
+                name="listing_max_amount",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,11 @@ round trip to the cache instead of a search in PostgreSQL (docs/performance.md,
 - the expiry (DIRECTORY_SEARCH_CACHE_SECONDS, 0 turns the cache off) bounds what
   a lost invalidation could cost, e.g. if Redis was unreachable at that moment
   (b2bbank.resilient_cache drops writes while Redis is down).
+
+A search with an amount is searched and stored by its amount's class
+(`amount_classes`): every amount between two consecutive ends of the bankers'
+ranges answers alike, so an amount no one typed before is answered from the
+cache when another amount of its class was searched under the same generation.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
+from . import amount_classes
 from .filters import SearchParams
 from .selectors import BankerPage, banker_search_page
 
@@ -57,10 +63,13 @@ def _new_generation() -> str:
 
 def cache_keys(*, params: SearchParams, shape: str) -> list[str]:
     """What `cached_search` reads from the cache, for a caller that reads them
-    along with something else (the API reads them with its throttle's count)."""
+    along with something else (the API reads them with its throttle's count).
+    The entry's key takes the amount's class from this process's latest
+    boundaries: `cached_search` reads the entry again in the rare case that
+    the generation read with it says they changed."""
     if settings.DIRECTORY_SEARCH_CACHE_SECONDS <= 0:
         return []
-    return [GENERATION_KEY, _entry_key(params, shape)]
+    return [GENERATION_KEY, _entry_key(amount_classes.by_class(params), shape)]
 
 
 def cached_search(
@@ -83,18 +92,22 @@ def cached_search(
     timeout = settings.DIRECTORY_SEARCH_CACHE_SECONDS
     if timeout <= 0:
         return build(banker_search_page(params=params, use_estimates=use_estimates))
-    key = _entry_key(params, shape)
+    guess = _entry_key(amount_classes.by_class(params), shape)  # the key `cache_keys` names
     if found is None:
-        found = cache.get_many([GENERATION_KEY, key])
+        found = cache.get_many([GENERATION_KEY, guess])
     generation = found.get(GENERATION_KEY)
-    entry = found.get(key)
-    if generation is not None and entry is not None and entry[0] == generation:
+    if generation is None:
+        # First search since the cache started (or lost the key): nothing older can be
+        # valid. Made before the search, so the amount classes are read under it.
+        generation = _new_generation()
+    params = amount_classes.by_class(params, generation)
+    key = _entry_key(params, shape)
+    # Read again only if the generation brought new boundaries that moved the amount's class.
+    entry = found.get(key) if key == guess else cache.get(key)
+    if entry is not None and entry[0] == generation:
         value: T = entry[1]
         return value
     value = build(banker_search_page(params=params, use_estimates=use_estimates))
-    if generation is None:
-        # First search since the cache started (or lost the key): nothing older can be valid.
-        generation = _new_generation()
     cache.set(key, (generation, value), timeout)
     return value
 

@@ -57,9 +57,9 @@ BOTH_DEEP = [
 ]
 
 
-# Cache misses: the same searches with an amount no one asked for before (the
-# wrk script puts a fresh random amount in every request), so each is a full
-# search in PostgreSQL. Real traffic sits between these rows and the repeated ones.
+# New amounts: the same searches with an amount no one asked for before (the
+# wrk script puts a fresh random amount, in cents, in every request). Before the
+# amount classes each was a full search in PostgreSQL.
 UNIQUE = "__AMOUNT__"
 FILTERS_UNIQUE = [{**p, "amount": UNIQUE} for p in FILTERS]
 BOTH_UNIQUE = [{**p, "amount": UNIQUE} for p in BOTH]
@@ -80,4 +80,12 @@ KINDS: dict[str, list[str]] = {
     "text + filters, page 20": paths(BOTH_DEEP, 20),
     "filters, every search new": paths(FILTERS_UNIQUE),
     "text + filters, every search new": paths(BOTH_UNIQUE),
+    "filters, nothing cached": paths(FILTERS_UNIQUE),
+    "text + filters, nothing cached": paths(BOTH_UNIQUE),
 }
+# Served by a second server with the search cache off: the same requests as
+# "every search new", each a full search in PostgreSQL whatever was asked
+# before. The floor for a search that shares nothing with an earlier one (a new
+# phrase); "every search new" is what a new amount costs, which the cache can
+# answer when another amount of its class was searched (directory.amount_classes).
+UNCACHED = frozenset({"filters, nothing cached", "text + filters, nothing cached"})

@@ -315,9 +315,11 @@ def test_list_costs_two_queries_whatever_the_page_size(
 ) -> None:
     for _ in range(12):
         banker(bio="Working capital loans.")
-    for size in (2, 12, 50):
+    for n, size in enumerate((2, 12, 50)):
         # PostgreSQL's estimates (one EXPLAIN), then the page with its count; force_authenticate needs none.
-        with django_assert_num_queries(2):
+        # With an amount, the first search since the listing changed reads the amount classes' boundaries.
+        boundaries = 1 if "amount" in params and n == 0 else 0
+        with django_assert_num_queries(2 + boundaries):
             body = search(client, page_size=size, **params)
         assert len(body["results"]) == min(size, 12)
 
