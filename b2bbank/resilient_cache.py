@@ -59,6 +59,7 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
+        self._scripts: dict[str, Any] = {}  # Lua source -> redis-py Script (its SHA1)
 
     get = _degrade(_default_get)(RedisCache.get)
     get_many = _degrade(lambda *a, **k: {})(RedisCache.get_many)
@@ -100,5 +101,21 @@ class ResilientRedisCache(RedisCache):
             else {}
         )
         return int(replies[1]), found
+
+    @_degrade(lambda source, keys, args, version=None: None)
+    def run_script(
+        self, source: str, keys: Sequence[str], args: Sequence[Any], version: int | None = None
+    ) -> Any:
+        """Run a Lua script on `keys` (cache keys: prefixed and versioned as
+        every other) in one round trip: EVALSHA, the script itself sent only
+        if Redis does not know it yet (redis-py's `register_script`). Values
+        are Redis's replies, not unpickled. Redis down: None, so a script run
+        here should always answer something (nil reads as an outage)."""
+        names = [self.make_and_validate_key(key, version=version) for key in keys]
+        client = self._cache.get_client(write=True)  # type: ignore[attr-defined] # Django's, unstubbed
+        script = self._scripts.get(source)
+        if script is None:
+            script = self._scripts[source] = client.register_script(source)
+        return script(keys=names, args=list(args), client=client)
 
     clear = _degrade(lambda *a, **k: False)(RedisCache.clear)

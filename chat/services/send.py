@@ -221,9 +221,12 @@ def _invalid(request: MessageSendRequest) -> ValidationError | None:
 
 def _apply_send_limit(batch: _Batch) -> None:
     """The per-user send limit (chat.rate_limit), counted here so that every
-    entry point counts: socket, REST, page, file upload, conversation start."""
-    for i in batch.undecided():
-        refusal = rate_limit.send_refusal(batch.requests[i].sender.pk)
+    entry point counts: socket, REST, page, file upload, conversation start.
+    The whole batch is decided at once: one Redis round trip, not one per
+    message, while the batch's conversations are locked."""
+    todo = batch.undecided()
+    refusals = rate_limit.send_refusals([batch.requests[i].sender.pk for i in todo])
+    for i, refusal in zip(todo, refusals, strict=True):
         if refusal is not None:
             batch.refuse(i, refusal)
 

@@ -28,8 +28,8 @@ def with_send_rate(rate: str) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def fresh_limiter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rate_limit, "_limiter", None)
+def fresh_limiter(fresh_send_limit: Any) -> None:
+    """Each test starts with this process's send limit as a new process has it."""
 
 
 def test_sends_from_many_sockets_share_a_batch_and_all_arrive(
@@ -117,9 +117,13 @@ def test_failed_message_gets_an_error_frame_and_the_socket_stays_open(
     assert [m.body for m in Message.objects.all()] == ["fine"]
 
 
+@pytest.mark.parametrize("counted_in", ["redis", "process"])
 def test_socket_sends_over_the_rate_get_an_error_frame_and_the_socket_stays_open(
-    owner_a: Any, banker_x: Any, conversation: Any
+    owner_a: Any, banker_x: Any, conversation: Any, counted_in: str, request: pytest.FixtureRequest
 ) -> None:
+    if counted_in == "redis":
+        request.getfixturevalue("cache_on_redis")
+
     async def scenario(sockets: Sockets) -> None:
         owner = await sockets.connect(await socket_for(owner_a))
         for n in range(3):

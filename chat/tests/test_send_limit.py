@@ -1,7 +1,9 @@
 """The per-user send limit is counted in the send service, so every entry
 point counts against one budget: REST (with and without a file), the
 conversation page, REST conversation start with a first message, and the
-socket (chat/tests/test_consumer_sends.py). A refused send changes nothing."""
+socket (chat/tests/test_consumer_sends.py). A refused send changes nothing.
+Every test here runs on the shared limit (Redis) and on the per-process one;
+chat/tests/test_send_limit_shared.py has what only the shared one does."""
 
 from __future__ import annotations
 
@@ -27,9 +29,12 @@ pytestmark = pytest.mark.django_db
 START_URL = "/api/v1/conversations/"
 
 
-@pytest.fixture(autouse=True)
-def two_per_minute(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setattr(rate_limit, "_limiter", None)
+@pytest.fixture(autouse=True, params=["redis", "process"])
+def two_per_minute(request: pytest.FixtureRequest, fresh_send_limit: Any) -> Iterator[None]:
+    """Each test twice: counted in Redis (production), and in the process's
+    memory (the development cache, or Redis unreachable)."""
+    if request.param == "redis":
+        request.getfixturevalue("cache_on_redis")
     rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "chat_send": "2/min"}  # type: ignore[index]
     with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):  # type: ignore[dict-item]
         yield
