@@ -68,7 +68,16 @@ def server_on(tmp_path: Path) -> Iterator[Any]:
             "B2BBANK_SERVE_DATABASE": database,
         }
         process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "b2bbank.asgi:application"],
+            [
+                sys.executable,
+                "-m",
+                "b2bbank.websocket_server",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "b2bbank.asgi:application",
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

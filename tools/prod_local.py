@@ -194,7 +194,7 @@ class ProdLocal:
             daphne = [
                 sys.executable,
                 "-m",
-                "daphne",
+                "b2bbank.websocket_server",
                 "-b",
                 "127.0.0.1",
                 "-p",

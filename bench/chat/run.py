@@ -40,7 +40,10 @@ from tests.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PY = sys.executable
-DAPHNE = [PY, "-m", "daphne"]
+DAPHNE = [PY, "-m", "daphne"]  # the Channels echo baseline's server
+# The chat server: as deployed (b2bbank.websocket_server, Daphne with its sweeps
+# spread out), or Daphne itself for a before/after (--server daphne).
+CHAT_SERVERS = {"b2bbank": [PY, "-m", "b2bbank.websocket_server"], "daphne": DAPHNE}
 
 
 def raise_open_files_limit() -> int:
@@ -271,6 +274,12 @@ def main() -> None:
     parser.add_argument(
         "--servers", type=int, choices=(1, 2), default=1, help="with --chat-only: Daphne processes"
     )
+    parser.add_argument(
+        "--server",
+        choices=sorted(CHAT_SERVERS),
+        default="b2bbank",
+        help="the chat server: b2bbank.websocket_server as deployed, or Daphne's own for comparison",
+    )
     args = parser.parse_args()
 
     db_url = bench_database_url()
@@ -297,7 +306,11 @@ def main() -> None:
     if args.chat_only:
         ports = [free_port() for _ in range(args.servers)]
         servers = [
-            start([*DAPHNE, "-b", "127.0.0.1", "-p", str(p), "b2bbank.asgi:application"], env, p)
+            start(
+                [*CHAT_SERVERS[args.server], "-b", "127.0.0.1", "-p", str(p), "b2bbank.asgi:application"],
+                env,
+                p,
+            )
             for p in ports
         ]
         try:
@@ -339,7 +352,11 @@ def main() -> None:
         stop(server)
 
     port = free_port()
-    server = start([*daphne, "-p", str(port), "b2bbank.asgi:application"], env, port)
+    server = start(
+        [*CHAT_SERVERS[args.server], "-b", "127.0.0.1", "-p", str(port), "b2bbank.asgi:application"],
+        env,
+        port,
+    )
     try:
 
         async def chat_run() -> dict[str, Any]:
@@ -448,7 +465,9 @@ def held_run(args: Any, env: dict[str, str], seed: dict[str, Any], results: dict
     port = free_port()
     pings = ["--ping-interval", str(args.ping_interval)]
     server = start(
-        [*DAPHNE, "-b", "127.0.0.1", "-p", str(port), *pings, "b2bbank.asgi:application"], env, port
+        [*CHAT_SERVERS[args.server], "-b", "127.0.0.1", "-p", str(port), *pings, "b2bbank.asgi:application"],
+        env,
+        port,
     )
     holders: list[Any] = []
     try:

@@ -29,7 +29,7 @@ REDIS_PORT = 6379
 
 def _start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "b2bbank.asgi:application"],
+        [sys.executable, "-m", "b2bbank.websocket_server", "-b", "127.0.0.1", "-p", str(port), "b2bbank.asgi:application"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

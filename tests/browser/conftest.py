@@ -62,7 +62,16 @@ def server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     }
     log = (ARTIFACTS / "browser-server.log").open("wb") if ARTIFACTS.mkdir(exist_ok=True) is None else None
     process = subprocess.Popen(
-        [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "b2bbank.asgi:application"],
+        [
+            sys.executable,
+            "-m",
+            "b2bbank.websocket_server",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "b2bbank.asgi:application",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
