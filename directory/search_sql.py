@@ -48,6 +48,37 @@ LIST_FIELDS = (
     "accepting_new_clients",
 )
 _COLUMNS = ", ".join("banker_id AS user_id" if name == "user_id" else name for name in LIST_FIELDS)
+
+# A result as the API's list item (`directory.api.serializers.banker_list_item`):
+# its keys, each with the column it shows; money as its text ("250000.00").
+ITEM_KEYS = (
+    ("id", "banker_id"),
+    ("name", "display_name"),
+    ("institution", "institution"),
+    ("job_title", "job_title"),
+    ("city", "city"),
+    ("region", "region"),
+    ("products", "products"),
+    ("industries", "industries"),
+    ("min_loan_amount", "min_loan_amount::text"),
+    ("max_loan_amount", "max_loan_amount::text"),
+    ("availability", "availability"),
+    ("accepting_new_clients", "accepting_new_clients"),
+)
+# The item as compact JSON text, written by PostgreSQL so that Python neither
+# loads the row's values nor renders them. `row_to_json` writes keys in order,
+# with no space after `:` or `,` (json_build_object adds them), strings
+# escaped as Python's json escapes them (the two-character escapes, \u00XX
+# for other control characters, everything else as is), arrays as `[...]`,
+# NULL as `null`. One call per row: measured on the bench's data, a 20-row
+# page cost PostgreSQL 0.1 ms more than sending the columns (to_json per value
+# 0.25 ms) and Python 0.37 ms less. A test compares it with DRF's rendering
+# over hostile strings.
+_ITEM_JSON = (
+    "(SELECT row_to_json(item) FROM (SELECT "  # noqa: S608 - fixed column names and keys
+    + ", ".join(f'{column} AS "{key}"' for key, column in ITEM_KEYS)
+    + ") AS item)::text AS item"
+)
 _TABLE = Listing._meta.db_table
 _QUERY = f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
 
@@ -320,13 +351,16 @@ def _rows_to_read(params: SearchParams) -> tuple[int, int]:
 
 
 def page_sql(
-    params: SearchParams, *, count: bool = True, estimates: Estimates | None = None
+    params: SearchParams, *, count: bool = True, estimates: Estimates | None = None, as_json: bool = False
 ) -> tuple[str, list[Any]]:
     """One statement for a page, with its capped count unless `count` is False;
     with `estimates`, relevance tiers read the cheaper way (`tier_walks`).
+    Each row holds LIST_FIELDS, or with `as_json` the API's item as JSON text
+    (`item`); the count (`matched`) is the last column either way.
     Every fragment is fixed text or a column name; user input travels in the
     parameters only."""
     start, size = _rows_to_read(params)
+    columns = _ITEM_JSON if as_json else _COLUMNS
     count_sql, count_args = _count_sql(params) if count else ("SELECT NULL::bigint", [])
     if params.effective_ordering == Ordering.RELEVANCE:
         walks = tier_walks(estimates, start + size, one_word=one_word(params)) if estimates else None
@@ -335,7 +369,7 @@ def page_sql(
         # walks then read nothing but the index (listing_newest covers them).
         order = "page.tier DESC, page.listed_since DESC, banker_id DESC"
         sql = (
-            f"WITH {tiers} SELECT {_COLUMNS}, page.tier, ({count_sql}) AS matched FROM "  # noqa: S608
+            f"WITH {tiers} SELECT {columns}, page.tier, ({count_sql}) AS matched FROM "  # noqa: S608
             f"(SELECT * FROM ({ranked}) AS ranked ORDER BY tier DESC, listed_since DESC, banker_id DESC "
             f"LIMIT %s OFFSET %s) AS page JOIN {_TABLE} USING (banker_id) ORDER BY {order}"
         )
@@ -352,7 +386,7 @@ def page_sql(
     # index-only walk of a covering index (filters read from the index), and
     # only the page's rows are read in full.
     sql = (
-        f"SELECT {_COLUMNS}, ({count_sql}) AS matched FROM "  # noqa: S608
+        f"SELECT {columns}, ({count_sql}) AS matched FROM "  # noqa: S608
         f"(SELECT banker_id FROM {_TABLE} {_where(clauses)} ORDER BY {order} LIMIT %s OFFSET %s) AS page "
         f"JOIN {_TABLE} USING (banker_id) ORDER BY {order}"
     )

@@ -3,7 +3,9 @@
 The list is built from plain rows (`selectors.LIST_FIELDS`) by `banker_list_item`,
 not by a serializer per row: at 50 rows a page DRF field machinery cost more than
 the query. `BankerListItemOutput` documents the same shape for the schema; a test
-keeps the two in step.
+keeps the two in step. The API's searches have PostgreSQL write the same JSON
+(`selectors.results_as_json`); a test keeps that byte for byte in step with
+`banker_list_item` as DRF renders it.
 
 A page's results are rendered to JSON once, when the search runs, and cached in
 that form (`SearchAnswer`): a repeated search then costs no conversion at all."""
@@ -56,6 +58,16 @@ class SearchAnswer:
     results_json: bytes
 
 
+def _results_json(page: BankerPage) -> bytes:
+    """The page's results as DRF's JSONRenderer writes them. From PostgreSQL's
+    JSON (`selectors.results_as_json`), that is the same text but for U+2028
+    and U+2029, which the renderer escapes (JavaScript reads them as line
+    ends) and PostgreSQL leaves as they are: replaced here as the renderer does."""
+    if page.results_json is None:
+        return JSONRenderer().render([banker_list_item(row) for row in page.rows])
+    return page.results_json.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
+
+
 def search_answer(page: BankerPage) -> SearchAnswer:
     return SearchAnswer(
         count=page.count,
@@ -64,7 +76,7 @@ def search_answer(page: BankerPage) -> SearchAnswer:
         page=page.page,
         has_next=page.has_next,
         has_previous=page.has_previous,
-        results_json=JSONRenderer().render([banker_list_item(row) for row in page.rows]),
+        results_json=_results_json(page),
     )
 
 

@@ -348,3 +348,33 @@ def test_non_ascii_search_text_round_trips(client: Any) -> None:
     made = banker(bio="Crème brûlée bakeries and cafés.")
     assert ids(search(client, q="brûlée")) == [made.pk]
     assert ids(search(client, q="brulee")) == []
+
+
+def test_the_query_string_is_validated_as_sent(client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both readers (the throttle's cache read and the view) take the query
+    string as the client sent it, not re-encoded by `QueryDict.urlencode()`,
+    which quoted every value again on each request."""
+    from directory.api import views
+
+    seen: list[str] = []
+    parse = views.parse_search_query
+
+    def recording(query: str) -> Any:
+        seen.append(query)
+        return parse(query)
+
+    monkeypatch.setattr(views, "parse_search_query", recording)
+    banker(bio="SBA loans.")
+    response = client.get(f"{URL}?q=sba%20loans&region=CA&page_size=5")
+    assert response.status_code == 200
+    assert seen == ["q=sba%20loans&region=CA&page_size=5"] * 2
+
+
+def test_a_query_string_with_raw_non_ascii_reads_as_django_reads_it(client: Any) -> None:
+    """Unencoded UTF-8 in the query string (a WSGI server hands it over as
+    Latin-1) is read through Django's `QueryDict`, as the encoded form is."""
+    made = banker(bio="Crème brûlée bakeries and cafés.")
+    sent = "q=brûlée".encode().decode("iso-8859-1")
+    response = client.get(URL, QUERY_STRING=sent)
+    assert response.status_code == 200, response.content
+    assert ids(response.json()) == [made.pk]
