@@ -79,6 +79,7 @@ def cached_search(
     build: Callable[[BankerPage], T],
     found: dict[str, Any] | None = None,
     use_estimates: bool = False,
+    as_json: bool = False,
 ) -> T:
     """`build(selectors.banker_search_page(params))`, answered from the cache
     when the same search was answered since the directory last changed.
@@ -86,12 +87,12 @@ def cached_search(
     `shape` names what `build` makes of the page (the page view keeps the rows,
     the API their rendered JSON), so each caller stores the form it serves and
     a hit costs it no conversion. `found`: what the caller already read of
-    `cache_keys` (None: read them here). `use_estimates`: as
-    `banker_search_page` takes it (a shape is always built one way). NotFound
+    `cache_keys` (None: read them here). `use_estimates` and `as_json`: as
+    `banker_search_page` takes them (a shape is always built one way). NotFound
     (a page past the results) is not cached."""
     timeout = settings.DIRECTORY_SEARCH_CACHE_SECONDS
     if timeout <= 0:
-        return build(banker_search_page(params=params, use_estimates=use_estimates))
+        return build(banker_search_page(params=params, use_estimates=use_estimates, as_json=as_json))
     guess = _entry_key(amount_classes.by_class(params), shape)  # the key `cache_keys` names
     if found is None:
         found = cache.get_many([GENERATION_KEY, guess])
@@ -107,7 +108,7 @@ def cached_search(
     if entry is not None and entry[0] == generation:
         value: T = entry[1]
         return value
-    value = build(banker_search_page(params=params, use_estimates=use_estimates))
+    value = build(banker_search_page(params=params, use_estimates=use_estimates, as_json=as_json))
     cache.set(key, (generation, value), timeout)
     return value
 

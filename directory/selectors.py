@@ -20,9 +20,6 @@ independent, and names and phrases are not, so it estimates too few (it put
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,7 +51,6 @@ __all__ = [
     "BankerPage",
     "banker_public_profile",
     "banker_search_page",
-    "results_as_json",
 ]
 
 # With `use_estimates`, a search PostgreSQL expects fewer matches for than
@@ -77,8 +73,8 @@ class BankerPage:
     page_size: int
     has_next: bool
     count_is_estimate: bool = False
-    # Inside `results_as_json()`: the shown results as a JSON array of the API's
-    # items, as PostgreSQL writes them (`search_sql.ITEM_KEYS`), and `rows` empty.
+    # With `as_json`: the shown results as a JSON array of the API's items, as
+    # PostgreSQL writes them (`search_sql.ITEM_KEYS`), and `rows` empty.
     results_json: str | None = None
 
     @property
@@ -91,23 +87,6 @@ class BankerPage:
 
 
 _EXTRA_KEYS = ("matched", "tier", "listed_since", "banker_id")
-
-_RESULTS_AS_JSON: ContextVar[bool] = ContextVar("directory_results_as_json", default=False)
-
-
-@contextmanager
-def results_as_json() -> Iterator[None]:
-    """Searches in this block give their results as the API's JSON text
-    (`BankerPage.results_json`), built by PostgreSQL: the API then loads no
-    row into Python and renders none (measured on the bench's data, reading
-    and rendering a 20-row page: Python 0.78 ms as rows, 0.41 ms as JSON;
-    PostgreSQL 0.45 and 0.56 ms). A scope rather than an argument because
-    `search_cache.cached_search` runs the search for its caller."""
-    token = _RESULTS_AS_JSON.set(True)
-    try:
-        yield
-    finally:
-        _RESULTS_AS_JSON.reset(token)
 
 
 def _bound(sql: str, args: list[Any]) -> str:
@@ -184,14 +163,17 @@ def _results(shown: list[Any], *, as_json: bool) -> tuple[list[dict[str, Any]], 
     return ([], "[" + ",".join(shown) + "]") if as_json else (shown, None)
 
 
-def banker_search_page(*, params: SearchParams, use_estimates: bool = False) -> BankerPage:
+def banker_search_page(
+    *, params: SearchParams, use_estimates: bool = False, as_json: bool = False
+) -> BankerPage:
     """One page of search results as plain rows (LIST_FIELDS) in a single query,
-    whatever the page size; inside `results_as_json()`, as the API's JSON
-    instead (`BankerPage.results_json`). With `use_estimates`, one EXPLAIN
+    whatever the page size; with `as_json`, as the API's JSON instead
+    (`BankerPage.results_json`), built by PostgreSQL, so the API loads no row
+    into Python and renders none (a 20-row page, read and rendered: Python
+    0.78 ms as rows, 0.41 ms as JSON; PostgreSQL 0.45 and 0.56 ms). With `use_estimates`, one EXPLAIN
     first: the count may be PostgreSQL's estimate (module docstring) and
     relevance tiers are read the cheaper way. A page past the results is
     NotFound."""
-    as_json = _RESULTS_AS_JSON.get()
     start, size = page_window(params)
     rows: list[Any] = []
     counted: int | None = None

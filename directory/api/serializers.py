@@ -4,7 +4,7 @@ The list is built from plain rows (`selectors.LIST_FIELDS`) by `banker_list_item
 not by a serializer per row: at 50 rows a page DRF field machinery cost more than
 the query. `BankerListItemOutput` documents the same shape for the schema; a test
 keeps the two in step. The API's searches have PostgreSQL write the same JSON
-(`selectors.results_as_json`); a test keeps that byte for byte in step with
+(`selectors.banker_search_page(as_json=True)`); a test keeps that byte for byte in step with
 `banker_list_item` as DRF renders it.
 
 A page's results are rendered to JSON once, when the search runs, and cached in
@@ -60,7 +60,7 @@ class SearchAnswer:
 
 def _results_json(page: BankerPage) -> bytes:
     """The page's results as DRF's JSONRenderer writes them. From PostgreSQL's
-    JSON (`selectors.results_as_json`), that is the same text but for U+2028
+    JSON (`selectors.banker_search_page(as_json=True)`), that is the same text but for U+2028
     and U+2029, which the renderer escapes (JavaScript reads them as line
     ends) and PostgreSQL leaves as they are: replaced here as the renderer does."""
     if page.results_json is None:

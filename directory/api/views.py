@@ -15,7 +15,7 @@ from b2bbank.throttling import cache_reads_found
 from directory.filters import Ordering, SearchParams, parse_search_query
 from directory.permissions import CanBrowseDirectory
 from directory.search_cache import cache_keys, cached_search
-from directory.selectors import banker_public_profile, results_as_json
+from directory.selectors import banker_public_profile
 
 from .serializers import BankerDetailOutput, BankerPageOutput, search_answer, search_answer_json
 
@@ -69,15 +69,15 @@ class BankerListApi(APIView):
         params = parse_search_query(_query_string(request))
         if not isinstance(params, SearchParams):
             raise ValidationError({name: list(errors) for name, errors in params.items()})
-        with results_as_json():  # a search's results come as PostgreSQL's JSON, not as rows
-            answer = cached_search(
-                params=params,
-                shape=ANSWER,
-                build=search_answer,
-                found=cache_reads_found(request),
-                # Counting is most of an uncached search; the answer says when it is an estimate.
-                use_estimates=True,
-            )
+        answer = cached_search(
+            params=params,
+            shape=ANSWER,
+            build=search_answer,
+            found=cache_reads_found(request),
+            # Counting is most of an uncached search; the answer says when it is an estimate.
+            use_estimates=True,
+            as_json=True,  # the results as PostgreSQL writes them: no row loaded, none rendered
+        )
         url = request.build_absolute_uri() if answer.has_next or answer.has_previous else ""
         body = search_answer_json(
             answer,

@@ -176,7 +176,9 @@ def test_the_cache_off_searches_the_amount_as_typed(settings: Any, monkeypatch: 
     settings.DIRECTORY_SEARCH_CACHE_SECONDS = 0
     seen: list[SearchParams] = []
     monkeypatch.setattr(
-        search_cache, "banker_search_page", lambda *, params, use_estimates: seen.append(params) or None
+        search_cache,
+        "banker_search_page",
+        lambda *, params, use_estimates, as_json: seen.append(params) or None,
     )
     search_cache.cached_search(params=SearchParams(amount=D("30000")), shape="rows", build=lambda page: page)
     assert seen == [SearchParams(amount=D("30000"))]

@@ -1,4 +1,4 @@
-"""The API's results as PostgreSQL writes them (`selectors.results_as_json`) are,
+"""The API's results as PostgreSQL writes them (`selectors.banker_search_page(as_json=True)`) are,
 byte for byte, what DRF's JSONRenderer makes of the same rows
 (`serializers.banker_list_item`): over hostile strings in every text column,
 odd arrays, money at its edges and NULLs, for each form of the page statement,
@@ -21,7 +21,7 @@ from conftest import client_for
 from directory.api.serializers import banker_list_item, search_answer
 from directory.filters import SearchParams
 from directory.models import Listing
-from directory.selectors import banker_search_page, results_as_json
+from directory.selectors import banker_search_page
 
 pytestmark = pytest.mark.django_db
 
@@ -78,8 +78,7 @@ def _as_drf_renders(params: SearchParams) -> bytes:
 
 
 def _from_postgresql(params: SearchParams) -> bytes:
-    with results_as_json():
-        page = banker_search_page(params=params, use_estimates=True)
+    page = banker_search_page(params=params, use_estimates=True, as_json=True)
     assert page.rows == []
     return search_answer(page).results_json
 
