@@ -24,6 +24,7 @@ fails when the installed Daphne's sweeps are not the ones this copies.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import CancelledError
@@ -123,6 +124,12 @@ class WebsocketServerCommandLine(CommandLineInterface):  # type: ignore[misc] # 
     """Daphne's command line, serving with `SpreadSweepServer`."""
 
     server_class = SpreadSweepServer
+
+
+def command(port: int, app: str = "b2bbank.asgi:application") -> list[str]:
+    """The command that serves `app` on 127.0.0.1:`port` with this server, as
+    `make run` starts it (prod-local and the tests that need a real server)."""
+    return [sys.executable, "-m", "b2bbank.websocket_server", "-b", "127.0.0.1", "-p", str(port), app]
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import PASSWORD
+from b2bbank import websocket_server
 from chat import services as chat
 from loans import services as loans
 from loans.tests.factories import DraftFactory
@@ -68,16 +69,7 @@ def server_on(tmp_path: Path) -> Iterator[Any]:
             "B2BBANK_SERVE_DATABASE": database,
         }
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "b2bbank.websocket_server",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "b2bbank.asgi:application",
-            ],
+            websocket_server.command(port),
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import http.client
 import os
 import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -21,6 +20,7 @@ from django.db import connection
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import connect
 
+from b2bbank import websocket_server
 from tests.servers import free_port, wait_for_port
 from tests.test_websocket_gateway import session_cookie_for
 
@@ -68,16 +68,7 @@ def daphne(transactional_db: Any) -> Iterator[Server]:
         "PGAPPNAME": app_name,
     }
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "b2bbank.websocket_server",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "b2bbank.asgi:application",
-        ],
+        websocket_server.command(port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

@@ -28,6 +28,7 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from b2bbank import websocket_server  # noqa: E402
 from tests.servers import free_port, wait_for_port  # noqa: E402
 
 # A little above the 25 MB document limit (DESIGN.md), for the multipart envelope.
@@ -191,16 +192,7 @@ class ProdLocal:
         ]  # fmt: skip
         self._spawn("gunicorn", gunicorn)
         for index, port in enumerate(self.ws_ports, start=1):
-            daphne = [
-                sys.executable,
-                "-m",
-                "b2bbank.websocket_server",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "b2bbank.asgi:application",
-            ]
+            daphne = websocket_server.command(port)
             self._spawn(f"daphne{index}", daphne, env={"DJANGO_DB_POOL": "1"})
         self.start_worker("worker1")
         self.start_worker("worker2")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from websockets.sync.client import connect
 
-from b2bbank import realtime
+from b2bbank import realtime, websocket_server
 from chat.models import Message
 from tests.servers import free_port, listening, wait_for_port
 
@@ -29,7 +28,7 @@ REDIS_PORT = 6379
 
 def _start_daphne(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(  # noqa: S603 (fixed argv, no shell)
-        [sys.executable, "-m", "b2bbank.websocket_server", "-b", "127.0.0.1", "-p", str(port), "b2bbank.asgi:application"],
+        websocket_server.command(port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

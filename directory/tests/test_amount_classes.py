@@ -185,27 +185,13 @@ def test_the_cache_off_searches_the_amount_as_typed(settings: Any, monkeypatch: 
 
 
 def test_a_new_amount_in_a_known_class_waits_for_redis_once(
-    client: Any, settings: Any, django_assert_num_queries: Any
+    client: Any, redis_round_trips: list[list[str]], django_assert_num_queries: Any
 ) -> None:
     """Its entry is read in the throttle's round trip, like a repeated search's."""
-    from django.core.cache import cache
-
-    from tests.redis_trips import recording_round_trips
-
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "b2bbank.resilient_cache.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/7",
-        }
-    }
-    redis = cache._cache.get_client(write=True)
-    redis.flushdb()
     lender("100000", "500000")
     first = search(client, amount="120000")
-    try:
-        with recording_round_trips(redis) as trips, django_assert_num_queries(0):
-            again = search(client, amount="450000.50")
-    finally:
-        redis.flushdb()
+    redis_round_trips.clear()
+    with django_assert_num_queries(0):
+        again = search(client, amount="450000.50")
     assert again == first
-    assert trips == [["SET", "INCRBY", "MGET"]]
+    assert redis_round_trips == [["SET", "INCRBY", "MGET"]]

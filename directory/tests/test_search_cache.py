@@ -18,7 +18,6 @@ from accounts.tests.factories import BankerFactory, OwnerFactory
 from conftest import client_for
 from directory import search_cache
 from directory.filters import SearchParams
-from tests.redis_trips import recording_round_trips
 
 pytestmark = pytest.mark.django_db
 URL = reverse("api:banker-list")
@@ -189,25 +188,6 @@ def test_a_cached_answer_is_the_same_bytes_as_a_fresh_one(
         "previous",
         "results",
     ]
-
-
-@pytest.fixture
-def redis_round_trips(settings: Any) -> Any:
-    """The production cache (Redis db 7, flushed) and a list that records each
-    round trip to it: a pipeline's commands, or a single command."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "b2bbank.resilient_cache.ResilientRedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/7",
-        }
-    }
-    from django.core.cache import cache
-
-    client = cache._cache.get_client(write=True)
-    client.flushdb()
-    with recording_round_trips(client) as trips:
-        yield trips
-    client.flushdb()
 
 
 def test_a_cached_api_search_waits_for_redis_once(

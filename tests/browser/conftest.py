@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from b2bbank import websocket_server
 from tests.servers import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,16 +62,7 @@ def server_url(django_db_setup: Any, django_db_blocker: Any) -> Iterator[str]:
     }
     log = (ARTIFACTS / "browser-server.log").open("wb") if ARTIFACTS.mkdir(exist_ok=True) is None else None
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "b2bbank.websocket_server",
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "b2bbank.asgi:application",
-        ],
+        websocket_server.command(port),
         cwd=ROOT,
         env=env,
         stdout=log,
