@@ -49,10 +49,12 @@ LIST_FIELDS = (
 )
 _COLUMNS = ", ".join("banker_id AS user_id" if name == "user_id" else name for name in LIST_FIELDS)
 
-# A result as the API's list item (`directory.api.serializers.banker_list_item`):
-# its keys, each with the column it shows; money as its text ("250000.00").
+# A result as the API's list item, declared once: each key with the row field
+# (LIST_FIELDS) it shows. `directory.api.serializers.banker_list_item` builds
+# it from a row, and `_ITEM_JSON` has PostgreSQL write it; money is its text
+# ("250000.00") in both.
 ITEM_KEYS = (
-    ("id", "banker_id"),
+    ("id", "user_id"),
     ("name", "display_name"),
     ("institution", "institution"),
     ("job_title", "job_title"),
@@ -60,11 +62,21 @@ ITEM_KEYS = (
     ("region", "region"),
     ("products", "products"),
     ("industries", "industries"),
-    ("min_loan_amount", "min_loan_amount::text"),
-    ("max_loan_amount", "max_loan_amount::text"),
+    ("min_loan_amount", "min_loan_amount"),
+    ("max_loan_amount", "max_loan_amount"),
     ("availability", "availability"),
     ("accepting_new_clients", "accepting_new_clients"),
 )
+MONEY_FIELDS = frozenset({"min_loan_amount", "max_loan_amount"})
+
+
+def _item_column(field: str) -> str:
+    """A row field as the SQL of its item value."""
+    if field == "user_id":
+        return "banker_id"
+    return f"{field}::text" if field in MONEY_FIELDS else field
+
+
 # The item as compact JSON text, written by PostgreSQL so that Python neither
 # loads the row's values nor renders them. `row_to_json` writes keys in order,
 # with no space after `:` or `,` (json_build_object adds them), strings
@@ -76,7 +88,7 @@ ITEM_KEYS = (
 # over hostile strings.
 _ITEM_JSON = (
     "(SELECT row_to_json(item) FROM (SELECT "  # noqa: S608 - fixed column names and keys
-    + ", ".join(f'{column} AS "{key}"' for key, column in ITEM_KEYS)
+    + ", ".join(f'{_item_column(field)} AS "{key}"' for key, field in ITEM_KEYS)
     + ") AS item)::text AS item"
 )
 _TABLE = Listing._meta.db_table

@@ -185,10 +185,9 @@ def banker_search_page(
     if not rows:
         if params.page > 1:
             raise NotFound("That page does not exist; there are fewer results.")
-        none, results_json = _results([], as_json=as_json)
         return BankerPage(
-            rows=none,
-            results_json=results_json,
+            rows=[],
+            results_json="[]" if as_json else None,
             count=0,
             count_capped=False,
             page=1,

@@ -385,7 +385,11 @@ def main() -> None:
 
     results["load_average_end"] = os.getloadavg()
     report(results)
-    out = ROOT / "artifacts" / "bench-chat.json"
+    write_results(results, "bench-chat.json")
+
+
+def write_results(results: dict[str, Any], name: str) -> None:
+    out = ROOT / "artifacts" / name
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(f"\nwritten to {out.relative_to(ROOT)}")
@@ -491,10 +495,7 @@ def held_run(args: Any, env: dict[str, str], seed: dict[str, Any], results: dict
         stop(server)
     results["load_average_end"] = os.getloadavg()
     report_held(results)
-    out = ROOT / "artifacts" / "bench-chat-idle.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2))
-    print(f"\nwritten to {out.relative_to(ROOT)}")
+    write_results(results, "bench-chat-idle.json")
 
 
 def report_held(results: dict[str, Any]) -> None:

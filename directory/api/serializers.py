@@ -1,11 +1,10 @@
 """Output shapes of the directory API.
 
-The list is built from plain rows (`selectors.LIST_FIELDS`) by `banker_list_item`,
-not by a serializer per row: at 50 rows a page DRF field machinery cost more than
-the query. `BankerListItemOutput` documents the same shape for the schema; a test
-keeps the two in step. The API's searches have PostgreSQL write the same JSON
-(`selectors.banker_search_page(as_json=True)`); a test keeps that byte for byte in step with
-`banker_list_item` as DRF renders it.
+A list item's keys and fields are declared once (`search_sql.ITEM_KEYS`). The
+API's searches have PostgreSQL write the items as JSON
+(`selectors.banker_search_page(as_json=True)`); a test keeps that byte for byte
+in step with `banker_list_item` as DRF renders it. `BankerListItemOutput`
+documents the same shape for the schema; a test keeps the two in step.
 
 A page's results are rendered to JSON once, when the search runs, and cached in
 that form (`SearchAnswer`): a repeated search then costs no conversion at all."""
@@ -20,6 +19,7 @@ from rest_framework.renderers import JSONRenderer
 
 from accounts.choices import Availability, Industry, Product
 from accounts.models import BANKER_PROFILE_FIELDS, BankerProfile
+from directory.search_sql import ITEM_KEYS, MONEY_FIELDS
 from directory.selectors import BankerPage
 
 
@@ -28,20 +28,8 @@ def _money(value: Any) -> str | None:
 
 
 def banker_list_item(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["user_id"],
-        "name": row["display_name"],
-        "institution": row["institution"],
-        "job_title": row["job_title"],
-        "city": row["city"],
-        "region": row["region"],
-        "products": row["products"],
-        "industries": row["industries"],
-        "min_loan_amount": _money(row["min_loan_amount"]),
-        "max_loan_amount": _money(row["max_loan_amount"]),
-        "availability": row["availability"],
-        "accepting_new_clients": row["accepting_new_clients"],
-    }
+    """A row (LIST_FIELDS) as the API's list item (`search_sql.ITEM_KEYS`)."""
+    return {key: _money(row[field]) if field in MONEY_FIELDS else row[field] for key, field in ITEM_KEYS}
 
 
 @dataclass(frozen=True)
@@ -59,12 +47,13 @@ class SearchAnswer:
 
 
 def _results_json(page: BankerPage) -> bytes:
-    """The page's results as DRF's JSONRenderer writes them. From PostgreSQL's
-    JSON (`selectors.banker_search_page(as_json=True)`), that is the same text but for U+2028
-    and U+2029, which the renderer escapes (JavaScript reads them as line
-    ends) and PostgreSQL leaves as they are: replaced here as the renderer does."""
+    """The page's results as DRF's JSONRenderer writes them. PostgreSQL's JSON
+    (`selectors.banker_search_page(as_json=True)`) is the same text but for
+    U+2028 and U+2029, which the renderer escapes (JavaScript reads them as
+    line ends) and PostgreSQL leaves as they are: replaced here as the
+    renderer does."""
     if page.results_json is None:
-        return JSONRenderer().render([banker_list_item(row) for row in page.rows])
+        raise ValueError("search_answer needs the page's JSON: search with as_json=True")
     return page.results_json.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode()
 
 
