@@ -175,6 +175,21 @@ class Estimates:
     tiers: dict[int, int]
     listed: int
     untracked: dict[int, int] = field(default_factory=dict)
+    # The listed bankers whose range holds the search's amount (`listed` when
+    # there is no amount). A tier's text index reads its matches before the
+    # amount is checked (the amount is a table column, not in the index):
+    # `index_reads`.
+    amount_holders: int | None = None
+
+    def index_reads(self, tier: int) -> int:
+        """How many rows the tier's text index reads: its matches under the
+        text and the tags, before the amount. The planner takes the amount as
+        independent of the rest, so that is its estimate with the amount,
+        divided by the amount's share of listed bankers."""
+        estimate = self.tiers[tier]
+        if self.amount_holders is None or not self.listed:
+            return estimate
+        return int(estimate * self.listed / max(self.amount_holders, 1))
 
 
 # A lexeme no text can hold (the parser never makes one with spaces): the
@@ -186,9 +201,9 @@ _UNTRACKED = "'''no such word'''::tsquery"
 def estimates_sql(params: SearchParams) -> tuple[str, list[Any], int]:
     """The EXPLAIN whose plan holds PostgreSQL's estimates (`Estimates`), its
     parameters, and how many estimates it holds: every match's, and with text,
-    each tier's match, the whole table, and the two best tiers' matches of an
-    untracked word, as one UNION ALL whose plan lists them in order. No row
-    is read."""
+    each tier's match, the whole table, the two best tiers' matches of an
+    untracked word, and with an amount too, the bankers whose range holds it,
+    as one UNION ALL whose plan lists them in order. No row is read."""
     clauses, args = _matches(params)
     parts = [(f"SELECT 1 FROM {_TABLE} {_where(clauses)}", args)]  # noqa: S608
     if params.effective_ordering == Ordering.RELEVANCE:  # with text, ranked by tier
@@ -200,6 +215,8 @@ def estimates_sql(params: SearchParams) -> tuple[str, list[Any], int]:
         for _, fields in _TIERS[:2]:
             untracked = f"{_vector(fields)} @@ {_UNTRACKED}"
             parts.append((f"SELECT 1 FROM {_TABLE} {_where([untracked, *filters])}", filter_args))  # noqa: S608
+        if params.amount is not None:
+            parts.append((f"SELECT 1 FROM {_TABLE} WHERE {_AMOUNT}", [params.amount]))  # noqa: S608
     sql = "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(part for part, _ in parts)
     return sql, [arg for _, part_args in parts for arg in part_args], len(parts)
 
@@ -216,14 +233,16 @@ def estimates_from_plan(plan: dict[str, Any], parts: int) -> Estimates:
         tiers={3: rows[1], 2: rows[2], 1: rows[0]},
         listed=rows[3],
         untracked={3: rows[4], 2: rows[5]},
+        amount_holders=rows[6] if parts > 6 else None,
     )
 
 
 # A relevance tier's two ways, in the cost of reading one `listing_newest`
 # entry: the walk reads `end * listed / matches` entries (a table row for each
 # too in the bio's tier: its vector is not in the index); the text index reads
-# every match of the tier, a table row each. Measured on the bench's 100,000
-# bankers (docs/performance.md): an entry 0.3 µs, a table row 1.5 to 3 µs.
+# every row its text and tags match, a table row each, and checks the amount
+# there (`Estimates.index_reads`). Measured on the bench's 100,000 bankers
+# (docs/performance.md): an entry 0.3 µs, a table row 1.5 to 3 µs.
 _ENTRY_COST = {3: 1, 2: 1, 1: 6}
 _INDEX_MATCH_COST = 8
 # For more than one word, each tier's estimate is taken as this many times
@@ -240,11 +259,21 @@ def one_word(params: SearchParams) -> bool:
 
 
 def tier_walks(estimates: Estimates, end: int, *, one_word: bool = True) -> dict[int, int | None]:
-    """For each tier, how far to walk, or None to ask its text index first:
-    whichever PostgreSQL's estimates say is cheaper. Only the cost depends
-    on this choice; the tiers hold the same bankers either way (a walk that
-    finds too few still falls back to the index). A walk gets twice the
-    length the estimate expects, and never less than `_WALK`.
+    """For each tier, how far to walk, or None to ask its text index first.
+    Only the cost depends on this choice; the tiers hold the same bankers
+    either way (a walk that finds too few still falls back to the index).
+
+    A walk stops as soon as it has found `end`, so its length is only where
+    it gives up: once it has cost what the text index would by the planner's
+    estimate (`_walk_budget`), and never before `_WALK`. A skier who rents
+    until the rent paid equals the price of skis, then buys, pays at most
+    twice the price; so a walk that gives up there, with its fallback, costs
+    at most twice the fallback, however wrong the estimate of the matches.
+    A tier walks when the walk the estimates expect fits in that budget.
+
+    For more than one word the expected walk takes the matches as
+    SEVERAL_WORDS_UNDERESTIMATE times the planner's (its worst shortfall);
+    the budget takes the planner's own figure, so the bound holds.
 
     A word the statistics do not hold for a tier's fields (its estimate is
     no more than an untracked word's) is rarer there than every word they
@@ -253,15 +282,28 @@ def tier_walks(estimates: Estimates, end: int, *, one_word: bool = True) -> dict
     word's frequency, is 447 names at 100,000 bankers and 4,452 at 1,000,000
     on the bench's data, where such a word is in no name.)"""
     walks: dict[int, int | None] = {}
+    scale = 1 if one_word else SEVERAL_WORDS_UNDERESTIMATE
     for tier, estimate in estimates.tiers.items():
         if one_word and estimate <= estimates.untracked.get(tier, -1):
             walks[tier] = None
             continue
-        matches = estimate if one_word else estimate * SEVERAL_WORDS_UNDERESTIMATE
-        expected = end * estimates.listed / max(matches, 1)
-        walk = expected * _ENTRY_COST[tier] < matches * _INDEX_MATCH_COST
-        walks[tier] = max(_WALK[tier], int(2 * expected)) if walk else None
+        expected = end * estimates.listed / max(estimate * scale, 1)
+        budget = _walk_budget(estimates, tier)
+        walks[tier] = max(_WALK[tier], budget) if expected < budget else None
     return walks
+
+
+def _walk_budget(estimates: Estimates, tier: int) -> int:
+    """How many entries a tier's walk reads for what its fallback, the text
+    index, costs by the planner's estimate (`tier_walks`), capped at
+    `_WALK_BUDGET_SHARE` of the listed bankers."""
+    budget = estimates.index_reads(tier) * _INDEX_MATCH_COST // _ENTRY_COST[tier]
+    return min(budget, int(estimates.listed * _WALK_BUDGET_SHARE))
+
+
+# Past this share of the table, a walk's LIMIT could make PostgreSQL prefer to
+# sort the whole table for it; no budget goes that far.
+_WALK_BUDGET_SHARE = 0.05
 
 
 # How far down the newest index a tier's walk goes before it gives up and asks

@@ -14,7 +14,8 @@ the database is dropped and recreated), BENCH_REDIS_URL (default redis://127.0.0
 the cache and throttle counters, shared by the workers as in production), BENCH_BANKERS (100000), BENCH_WORKERS (4),
 BENCH_SECONDS (6), BENCH_PASSES (3), BENCH_CONCURRENCY (1,32), BENCH_KINDS (all, or new: hello
 and the "every search new" rows only), BENCH_LOAD_ONLY (1: recreate and load the database,
-write the plans, and stop: a database for bench/directory/cpu.py). Needs `wrk` (apt-get install wrk). The load generator runs on
+write the plans, and stop: a database for bench/directory/cpu.py), BENCH_REUSE (1: keep the database an earlier run
+loaded, migrate it, and write this checkout's plans). Needs `wrk` (apt-get install wrk). The load generator runs on
 the same machine and shares its cores with gunicorn and PostgreSQL.
 """
 
@@ -43,6 +44,9 @@ CONCURRENCY = tuple(int(c) for c in os.environ.get("BENCH_CONCURRENCY", "1,32").
 # BENCH_KINDS=new: only hello and the two "every search new" rows (the 1,000,000-banker run).
 ONLY_NEW = os.environ.get("BENCH_KINDS", "all") == "new"
 LOAD_ONLY = os.environ.get("BENCH_LOAD_ONLY", "") == "1"
+# BENCH_REUSE=1: keep the database an earlier run loaded (to compare two checkouts
+# on the same data without loading 1,000,000 bankers again).
+REUSE = os.environ.get("BENCH_REUSE", "") == "1"
 BASE_ID = 10_000_000
 
 SERVER_ENV = {
@@ -85,6 +89,9 @@ def flush_redis() -> None:
         raise SystemExit(f"bench-directory needs Redis at {REDIS_URL} (as production does): {exc}") from exc
 
 
+OWNER_EMAIL = "bench.owner@example.com"
+
+
 def load() -> str:
     """Migrate, load the bankers with set-based SQL, create the searching owner;
     return that owner's API token."""
@@ -95,7 +102,6 @@ def load() -> str:
     from django.db import connection
 
     from accounts import services
-    from authentication import services as auth_services
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)  # as a deploy would
@@ -107,22 +113,56 @@ def load() -> str:
     password = secrets.token_urlsafe(16)
     services.business_owner_signup(
         welcome=False,
-        email="bench.owner@example.com",
+        email=OWNER_EMAIL,
         password=password,
         first_name="Bench",
         last_name="Owner",
         profile={"company_name": "Bench Co", "industry": "manufacturing"},
     )
-    from django.test import RequestFactory
-
-    key, _ = auth_services.token_create(
-        request=RequestFactory().post("/"), email="bench.owner@example.com", password=password
-    )
+    key = owner_token(password)
     connection.close()
     import psycopg
 
     with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+    write_plans()
+    return key
+
+
+def owner_token(password: str) -> str:
+    from django.test import RequestFactory
+
+    from authentication import services as auth_services
+
+    key, _ = auth_services.token_create(
+        request=RequestFactory().post("/"), email=OWNER_EMAIL, password=password
+    )
+    return key
+
+
+def reuse() -> str:
+    """BENCH_REUSE: the loaded database as it is (migrated to this checkout), the
+    searching owner given a new password (bench data only) and a token; the
+    plans written again for this checkout's SQL."""
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    owner = get_user_model().objects.get(email=OWNER_EMAIL)
+    password = secrets.token_urlsafe(16)
+    owner.set_password(password)
+    owner.save(update_fields=["password"])
+    key = owner_token(password)
+    write_plans()
+    return key
+
+
+def write_plans() -> None:
+    from django.db import connection
 
     from bench.directory.explain import plans
 
@@ -132,7 +172,6 @@ def load() -> str:
     out.write_text(plans())
     connection.close()
     step(f"query plans written to {out.relative_to(ROOT)}")
-    return key
 
 
 def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
@@ -203,10 +242,15 @@ def main() -> None:
     kinds = {
         k: v for k, v in KINDS.items() if not ONLY_NEW or k.startswith("hello") or "new" in k or k in UNCACHED
     }
-    step(f"recreating {urlsplit(DATABASE_URL).path.lstrip('/')}")
-    recreate_database()
-    flush_redis()
-    token = load()
+    if REUSE:
+        step(f"reusing {urlsplit(DATABASE_URL).path.lstrip('/')} as an earlier run loaded it")
+        flush_redis()
+        token = reuse()
+    else:
+        step(f"recreating {urlsplit(DATABASE_URL).path.lstrip('/')}")
+        recreate_database()
+        flush_redis()
+        token = load()
     if LOAD_ONLY:
         return
     port = free_port()

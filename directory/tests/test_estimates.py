@@ -175,3 +175,77 @@ def test_a_word_the_statistics_do_not_hold_is_read_from_its_text_index() -> None
     )
     assert search_sql.tier_walks(tracked, 21)[3] is not None
     assert search_sql.tier_walks(untracked, 21, one_word=False)[3] is not None
+
+
+def test_a_tiers_text_index_reads_its_matches_before_the_amount() -> None:
+    """The amount is checked on the table, so the text index reads every match of
+    the text and tags: the estimate with the amount over the amount's share."""
+    from directory import search_sql
+
+    with_amount = search_sql.Estimates(
+        matches=1385, tiers={3: 10, 2: 40, 1: 1385}, listed=890000, amount_holders=89000
+    )
+    assert [with_amount.index_reads(tier) for tier in (3, 2, 1)] == [100, 400, 13850]
+    without = search_sql.Estimates(matches=1385, tiers={3: 10, 2: 40, 1: 1385}, listed=890000)
+    assert without.index_reads(1) == 1385
+
+
+def test_a_walk_gives_up_once_it_has_cost_what_its_fallback_would() -> None:
+    """ "fast closings" at 1,000,000 bankers: the estimate expected a walk of 680
+    entries in the bio's tier, which found 15 of 21 there, and the fallback read
+    59,328 rows. The walk now goes on as long as it is cheaper than the
+    fallback by the planner's estimate, and no further."""
+    from directory import search_sql
+
+    estimates = search_sql.Estimates(
+        matches=1385,
+        tiers={3: 5, 2: 30, 1: 1385},
+        listed=890000,
+        untracked={3: 4452, 2: 4452},
+        amount_holders=129000,
+    )
+    walks = search_sql.tier_walks(estimates, 21, one_word=False)
+    assert estimates.index_reads(1) == 9555
+    assert walks[1] == 9555 * search_sql._INDEX_MATCH_COST // search_sql._ENTRY_COST[1]
+
+
+def test_a_walk_expected_to_cost_more_than_its_fallback_does_not_start() -> None:
+    """ "working capital" at $10,000: its name tier's expected walk (31,000
+    entries, even taking the words' matches as 20 times the planner's) passes
+    what the text index would read (428 rows), so the index goes first: it
+    found none, in 7 buffers."""
+    from directory import search_sql
+
+    estimates = search_sql.Estimates(
+        matches=7798,
+        tiers={3: 60, 2: 60, 1: 7798},
+        listed=890794,
+        untracked={3: 624, 2: 624},
+        amount_holders=124711,
+    )
+    walks = search_sql.tier_walks(estimates, 21, one_word=False)
+    assert (walks[3], walks[2]) == (None, None)
+    assert walks[1] is not None
+
+
+def test_a_walk_never_passes_a_share_of_the_table() -> None:
+    """Past it, its LIMIT could make PostgreSQL sort the whole table instead."""
+    from directory import search_sql
+
+    estimates = search_sql.Estimates(
+        matches=1385, tiers={3: 5, 2: 30, 1: 1385}, listed=100000, amount_holders=100
+    )
+    assert search_sql.tier_walks(estimates, 21, one_word=False)[1] == int(
+        100000 * search_sql._WALK_BUDGET_SHARE
+    )
+
+
+def test_the_estimates_say_how_many_hold_the_amount(ten: list[Any]) -> None:
+    """One more branch in the EXPLAIN, with an amount and text only."""
+    from decimal import Decimal
+
+    with_amount = selectors._estimates(SearchParams(q="orchard", amount=Decimal("50000")))
+    assert with_amount.amount_holders is not None
+    assert with_amount.amount_holders >= 1
+    assert selectors._estimates(SearchParams(q="orchard")).amount_holders is None
+    assert selectors._estimates(SearchParams(amount=Decimal("50000"))).tiers == {}
