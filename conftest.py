@@ -35,13 +35,16 @@ class World:
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     """Each test starts with an empty cache: the test database rolls back, a
-    process-local cache would not (throttle counters, cached directory searches)."""
+    process-local cache would not (throttle counters, cached directory searches,
+    the directory's remembered estimates)."""
     from django.core.cache import cache
 
     from authentication.token_cache import token_cache
+    from directory import estimates
 
     cache.clear()
     token_cache.forget_all()
+    estimates.forget()
 
 
 @pytest.fixture(scope="session", autouse=True)

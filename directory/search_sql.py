@@ -22,7 +22,7 @@ brute-force ranking. Counting stops at SEARCH_CAP + 1.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .filters import Ordering, SearchParams
@@ -169,27 +169,39 @@ class Estimates:
     """PostgreSQL's row estimates for a search: every match; with text, the
     matches of the two best tiers' field groups (the third's is every match)
     and the listed bankers; and for the two best tiers, what the planner
-    estimates for a word its statistics do not hold (`_UNTRACKED`)."""
+    estimates for a word its statistics do not hold (`_UNTRACKED`).
+
+    With an amount, `reads` holds each tier's matches before it: what the
+    tier's text index reads (the amount is a table column, not in the index);
+    `with_amount_share` makes them."""
 
     matches: int
     tiers: dict[int, int]
     listed: int
     untracked: dict[int, int] = field(default_factory=dict)
-    # The listed bankers whose range holds the search's amount (`listed` when
-    # there is no amount). A tier's text index reads its matches before the
-    # amount is checked (the amount is a table column, not in the index):
-    # `index_reads`.
-    amount_holders: int | None = None
+    reads: dict[int, int] = field(default_factory=dict)
 
     def index_reads(self, tier: int) -> int:
         """How many rows the tier's text index reads: its matches under the
-        text and the tags, before the amount. The planner takes the amount as
-        independent of the rest, so that is its estimate with the amount,
-        divided by the amount's share of listed bankers."""
-        estimate = self.tiers[tier]
-        if self.amount_holders is None or not self.listed:
-            return estimate
-        return int(estimate * self.listed / max(self.amount_holders, 1))
+        text and the tags, before the amount."""
+        return self.reads.get(tier, self.tiers[tier])
+
+    def with_amount_share(self, share: float) -> Estimates:
+        """These estimates of a search's text and tags, for the search with an
+        amount that `share` of the listed bankers hold. The planner takes the
+        amount as independent of the rest and multiplies (as here), so this is
+        its own estimate of the whole search, up to rounding."""
+
+        def scaled(rows: int) -> int:
+            return max(1, round(rows * share))
+
+        return Estimates(
+            matches=scaled(self.matches),
+            tiers={tier: scaled(rows) for tier, rows in self.tiers.items()},
+            listed=self.listed,
+            untracked={tier: scaled(rows) for tier, rows in self.untracked.items()},
+            reads=dict(self.tiers),
+        )
 
 
 # A lexeme no text can hold (the parser never makes one with spaces): the
@@ -199,11 +211,13 @@ _UNTRACKED = "'''no such word'''::tsquery"
 
 
 def estimates_sql(params: SearchParams) -> tuple[str, list[Any], int]:
-    """The EXPLAIN whose plan holds PostgreSQL's estimates (`Estimates`), its
+    """The EXPLAIN whose plan holds PostgreSQL's estimates (`Estimates`) of the
+    search's text and tags, leaving out its amount (`amount_share_sql`), its
     parameters, and how many estimates it holds: every match's, and with text,
-    each tier's match, the whole table, the two best tiers' matches of an
-    untracked word, and with an amount too, the bankers whose range holds it,
-    as one UNION ALL whose plan lists them in order. No row is read."""
+    each tier's match, the whole table, and the two best tiers' matches of an
+    untracked word, as one UNION ALL whose plan lists them in order. No row
+    is read."""
+    params = replace(params, amount=None)
     clauses, args = _matches(params)
     parts = [(f"SELECT 1 FROM {_TABLE} {_where(clauses)}", args)]  # noqa: S608
     if params.effective_ordering == Ordering.RELEVANCE:  # with text, ranked by tier
@@ -215,17 +229,13 @@ def estimates_sql(params: SearchParams) -> tuple[str, list[Any], int]:
         for _, fields in _TIERS[:2]:
             untracked = f"{_vector(fields)} @@ {_UNTRACKED}"
             parts.append((f"SELECT 1 FROM {_TABLE} {_where([untracked, *filters])}", filter_args))  # noqa: S608
-        if params.amount is not None:
-            parts.append((f"SELECT 1 FROM {_TABLE} WHERE {_AMOUNT}", [params.amount]))  # noqa: S608
     sql = "EXPLAIN (FORMAT JSON) " + " UNION ALL ".join(part for part, _ in parts)
     return sql, [arg for _, part_args in parts for arg in part_args], len(parts)
 
 
 def estimates_from_plan(plan: dict[str, Any], parts: int) -> Estimates:
     """`Estimates` from the plan of `estimates_sql`."""
-    rows = [plan["Plan Rows"]] if parts == 1 else [child["Plan Rows"] for child in plan.get("Plans", [])]
-    if len(rows) != parts:  # an Append lists its branches in order; anything else is a surprise
-        raise RuntimeError(f"unexpected plan for the directory's estimates: {plan}")
+    rows = _plan_rows(plan, parts)
     if parts == 1:
         return Estimates(matches=rows[0], tiers={}, listed=0)
     return Estimates(
@@ -233,8 +243,28 @@ def estimates_from_plan(plan: dict[str, Any], parts: int) -> Estimates:
         tiers={3: rows[1], 2: rows[2], 1: rows[0]},
         listed=rows[3],
         untracked={3: rows[4], 2: rows[5]},
-        amount_holders=rows[6] if parts > 6 else None,
     )
+
+
+# The listed bankers who hold an amount, and all of them.
+AMOUNT_SHARE_SQL = (
+    f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {_TABLE} WHERE {_AMOUNT} UNION ALL SELECT 1 FROM {_TABLE}"  # noqa: S608
+)
+
+
+def amount_share_from_plan(plan: dict[str, Any]) -> float:
+    """The share of listed bankers who hold the amount, from the plan of
+    AMOUNT_SHARE_SQL."""
+    holders, listed = _plan_rows(plan, 2)
+    return min(1.0, holders / max(listed, 1))
+
+
+def _plan_rows(plan: dict[str, Any], parts: int) -> list[int]:
+    """The row estimates of a UNION ALL's branches, in order (or of its one part)."""
+    rows = [plan["Plan Rows"]] if parts == 1 else [child["Plan Rows"] for child in plan.get("Plans", [])]
+    if len(rows) != parts:  # an Append lists its branches in order; anything else is a surprise
+        raise RuntimeError(f"unexpected plan for the directory's estimates: {plan}")
+    return rows
 
 
 # A relevance tier's two ways, in the cost of reading one `listing_newest`

@@ -6,8 +6,9 @@ kept in step by triggers), in one statement per page with its capped count
 
 Counting is most of an uncached search's cost when many match (finding 501
 matches reads about 900 rows), so a caller may act on PostgreSQL's estimates
-instead (`use_estimates`, the API): the planner's row estimates, from one
-EXPLAIN. Below EXACT_COUNT_BELOW matches the search counts (few matches are
+instead (`use_estimates`, the API): the planner's row estimates
+(`directory.estimates`: an EXPLAIN of the search's text and tags and one of
+its amount, each remembered for a while). Below EXACT_COUNT_BELOW matches the search counts (few matches are
 cheap to count); otherwise the count is the estimate, flagged as one, never
 below what the page itself proves, and exact whenever the page is the last.
 The same EXPLAIN says how many bankers each relevance tier holds, so each
@@ -25,20 +26,18 @@ from typing import Any
 
 from django.db import connection
 from django.db.models import Exists, OuterRef
-from psycopg import ClientCursor
 
 from accounts.models import BankerProfile
 from b2bbank.domain_errors import NotFound
 
 from . import search_sql
+from .estimates import bound, search_estimates
 from .filters import SearchParams
 from .models import Listing
 from .search_sql import (
     LIST_FIELDS,
     SEARCH_CAP,
     Estimates,
-    estimates_from_plan,
-    estimates_sql,
     one_word,
     page_sql,
     page_window,
@@ -89,26 +88,9 @@ class BankerPage:
 _EXTRA_KEYS = ("matched", "tier", "listed_since", "banker_id")
 
 
-def _bound(sql: str, args: list[Any]) -> str:
-    """The statement with its values bound on the client.
-
-    Bound on the server, the statement would be prepared after a few runs
-    (DJANGO_DB_PREPARE_THRESHOLD) and PostgreSQL would then reuse a generic
-    plan for every search of that shape: the plan for a rare word applied to a
-    common one, and the reverse. A search's best plan depends on its values, so
-    each is planned with them (about 0.3 ms, measured), by psycopg's own
-    client-side binding, which quotes every value."""
-    connection.ensure_connection()
-    return ClientCursor(connection.connection).mogrify(sql, args)
-
-
 def _estimates(params: SearchParams) -> Estimates:
-    """PostgreSQL's estimates for the search (`search_sql.estimates_sql`)."""
-    sql, args, parts = estimates_sql(params)
-    with connection.cursor() as cursor:
-        cursor.execute(_bound(sql, args))
-        plan = cursor.fetchone()[0][0]["Plan"]
-    return estimates_from_plan(plan, parts)
+    """PostgreSQL's estimates for the search (`directory.estimates`)."""
+    return search_estimates(params)
 
 
 def _fetch_page(
@@ -119,7 +101,7 @@ def _fetch_page(
     statement made (None when it made none, or found no row)."""
     sql, sql_params = page_sql(params, count=count, estimates=estimates, as_json=as_json)
     with connection.cursor() as cursor:
-        cursor.execute(_bound(sql, sql_params))
+        cursor.execute(bound(sql, sql_params))
         fetched = cursor.fetchall()
         matched = fetched[0][-1] if fetched else None
         if as_json:

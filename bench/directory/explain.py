@@ -14,6 +14,7 @@ from django.http import QueryDict
 
 from bench.directory.queries import BOTH, BOTH_DEEP, BOTH_UNIQUE, FILTERS_DEEP, FILTERS_UNIQUE, TEXT
 from directory import search_sql, selectors
+from directory.estimates import bound
 from directory.filters import BankerSearchForm
 
 AMOUNT = "123456.78"
@@ -46,7 +47,7 @@ def plans() -> str:
             f"tier walks (None: text index first): {walks}"
         )
         with connection.cursor() as cursor:
-            statement = "EXPLAIN (ANALYZE, BUFFERS) " + selectors._bound(sql, args)  # as the API binds it
+            statement = "EXPLAIN (ANALYZE, BUFFERS) " + bound(sql, args)  # as the API binds it
             cursor.execute(statement)  # warm
             cursor.execute(statement)
             lines = [row[0] for row in cursor.fetchall()]

@@ -108,11 +108,11 @@ def test_every_amount_gets_the_answer_of_a_search_with_that_amount(client: Any, 
 def test_a_new_amount_in_a_known_class_costs_no_query(client: Any, django_assert_num_queries: Any) -> None:
     held = lender("100000", "500000")
     lender("250000", None)
-    with django_assert_num_queries(3):  # the boundaries, the estimates, the page
+    with django_assert_num_queries(4):  # the boundaries, the estimates (the filters', the amount's), the page
         first = search(client, amount="120000")
     with django_assert_num_queries(0):
         again = search(client, amount="199999.99")  # held by the same bankers as 120,000
-    with django_assert_num_queries(2):  # another class: a search
+    with django_assert_num_queries(2):  # another class: its amount's estimate, and the page
         other = search(client, amount="300000")
     assert [row["id"] for row in first["results"]] == [held.pk]
     assert again == first

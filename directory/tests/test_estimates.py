@@ -179,15 +179,22 @@ def test_a_word_the_statistics_do_not_hold_is_read_from_its_text_index() -> None
 
 def test_a_tiers_text_index_reads_its_matches_before_the_amount() -> None:
     """The amount is checked on the table, so the text index reads every match of
-    the text and tags: the estimate with the amount over the amount's share."""
+    the text and tags: the estimates before the amount's share scaled them."""
     from directory import search_sql
 
-    with_amount = search_sql.Estimates(
-        matches=1385, tiers={3: 10, 2: 40, 1: 1385}, listed=890000, amount_holders=89000
+    text_and_tags = search_sql.Estimates(
+        matches=13850, tiers={3: 100, 2: 400, 1: 13850}, listed=890000, untracked={3: 50, 2: 50}
+    )
+    with_amount = text_and_tags.with_amount_share(0.1)
+    assert (with_amount.matches, with_amount.tiers, with_amount.untracked) == (
+        1385,
+        {3: 10, 2: 40, 1: 1385},
+        {3: 5, 2: 5},
     )
     assert [with_amount.index_reads(tier) for tier in (3, 2, 1)] == [100, 400, 13850]
-    without = search_sql.Estimates(matches=1385, tiers={3: 10, 2: 40, 1: 1385}, listed=890000)
-    assert without.index_reads(1) == 1385
+    assert text_and_tags.index_reads(1) == 13850
+    # Never below one row, as the planner's estimates never are.
+    assert text_and_tags.with_amount_share(0.00001).tiers[3] == 1
 
 
 def test_a_walk_gives_up_once_it_has_cost_what_its_fallback_would() -> None:
@@ -202,10 +209,9 @@ def test_a_walk_gives_up_once_it_has_cost_what_its_fallback_would() -> None:
         tiers={3: 5, 2: 30, 1: 1385},
         listed=890000,
         untracked={3: 4452, 2: 4452},
-        amount_holders=129000,
+        reads={3: 34, 2: 207, 1: 9555},
     )
     walks = search_sql.tier_walks(estimates, 21, one_word=False)
-    assert estimates.index_reads(1) == 9555
     assert walks[1] == 9555 * search_sql._INDEX_MATCH_COST // search_sql._ENTRY_COST[1]
 
 
@@ -221,7 +227,7 @@ def test_a_walk_expected_to_cost_more_than_its_fallback_does_not_start() -> None
         tiers={3: 60, 2: 60, 1: 7798},
         listed=890794,
         untracked={3: 624, 2: 624},
-        amount_holders=124711,
+        reads={3: 428, 2: 428, 1: 55698},
     )
     walks = search_sql.tier_walks(estimates, 21, one_word=False)
     assert (walks[3], walks[2]) == (None, None)
@@ -233,19 +239,99 @@ def test_a_walk_never_passes_a_share_of_the_table() -> None:
     from directory import search_sql
 
     estimates = search_sql.Estimates(
-        matches=1385, tiers={3: 5, 2: 30, 1: 1385}, listed=100000, amount_holders=100
+        matches=1385, tiers={3: 5, 2: 30, 1: 1385}, listed=100000, reads={1: 1385000}
     )
     assert search_sql.tier_walks(estimates, 21, one_word=False)[1] == int(
         100000 * search_sql._WALK_BUDGET_SHARE
     )
 
 
-def test_the_estimates_say_how_many_hold_the_amount(ten: list[Any]) -> None:
-    """One more branch in the EXPLAIN, with an amount and text only."""
+def test_an_amounts_estimates_are_the_planners_own(ten: list[Any]) -> None:
+    """The search's text and tags, scaled by the amount's share, are what the
+    planner estimates for the whole search (it multiplies them too)."""
     from decimal import Decimal
 
-    with_amount = selectors._estimates(SearchParams(q="orchard", amount=Decimal("50000")))
-    assert with_amount.amount_holders is not None
-    assert with_amount.amount_holders >= 1
-    assert selectors._estimates(SearchParams(q="orchard")).amount_holders is None
+    from directory import estimates, search_sql
+    from directory.models import Listing
+
+    whole = SearchParams(q="orchard", amount=Decimal("50000"))
+    sql, _args, _ = search_sql.estimates_sql(SearchParams(q="orchard"))
+    clauses, clause_args = search_sql._matches(whole)
+    planner = estimates._plan(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {Listing._meta.db_table} WHERE {' AND '.join(clauses)}",  # noqa: S608
+        clause_args,
+    )
+    found = selectors._estimates(whole)
+    assert abs(found.matches - planner["Plan Rows"]) <= 1
+    assert found.reads[1] == selectors._estimates(SearchParams(q="orchard")).matches
+    # Without text there are no tiers, whatever the amount.
     assert selectors._estimates(SearchParams(amount=Decimal("50000"))).tiers == {}
+    assert sql.startswith("EXPLAIN")
+    assert "lends" not in sql  # the amount is left out of the text and tags' EXPLAIN
+
+
+@pytest.fixture
+def remembering(settings: Any) -> None:
+    """The search cache on, as in production: estimates are remembered."""
+    settings.DIRECTORY_SEARCH_CACHE_SECONDS = 60
+
+
+def test_estimates_are_remembered_per_search_and_per_amount(
+    ten: list[Any], remembering: None, django_assert_num_queries: Any
+) -> None:
+    """A new amount of a known search asks the planner about the amount only;
+    a known amount of a known search asks nothing."""
+    from decimal import Decimal
+
+    first = SearchParams(q="orchard", product="sba_loan", amount=Decimal("50000"))
+    with django_assert_num_queries(2):
+        selectors._estimates(first)
+    with django_assert_num_queries(1):
+        selectors._estimates(SearchParams(q="orchard", product="sba_loan", amount=Decimal("70000")))
+    with django_assert_num_queries(0):
+        again = selectors._estimates(
+            SearchParams(q="orchard", product="sba_loan", amount=Decimal("50000"), page=2)
+        )
+    assert again == selectors._estimates(first)
+    with django_assert_num_queries(1):  # another search, a known amount
+        selectors._estimates(SearchParams(q="orchard", product="term_loan", amount=Decimal("50000")))
+
+
+def test_with_the_search_cache_off_estimates_are_asked_each_time(
+    ten: list[Any], django_assert_num_queries: Any
+) -> None:
+    """The bench's "nothing cached" rows: a search that shares nothing with an
+    earlier one."""
+    for _ in range(2):
+        with django_assert_num_queries(1):
+            selectors._estimates(SearchParams(q="orchard"))
+
+
+def test_remembered_estimates_are_asked_again_after_a_while(
+    ten: list[Any], remembering: None, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    from directory import estimates
+
+    params = SearchParams(q="orchard")
+    selectors._estimates(params)
+    with django_assert_num_queries(0):
+        selectors._estimates(params)
+    now = estimates.time.monotonic()
+    monkeypatch.setattr(estimates.time, "monotonic", lambda: now + estimates.ESTIMATES_SECONDS)
+    with django_assert_num_queries(1):
+        selectors._estimates(params)
+
+
+def test_only_the_most_recent_searches_are_remembered(
+    ten: list[Any], remembering: None, monkeypatch: pytest.MonkeyPatch, django_assert_num_queries: Any
+) -> None:
+    from directory import estimates
+
+    monkeypatch.setattr(estimates, "REMEMBERED", 2)
+    for word in ("orchard", "loans", "capital"):
+        selectors._estimates(SearchParams(q=word))
+    with django_assert_num_queries(0):
+        selectors._estimates(SearchParams(q="capital"))
+        selectors._estimates(SearchParams(q="loans"))
+    with django_assert_num_queries(1):
+        selectors._estimates(SearchParams(q="orchard"))

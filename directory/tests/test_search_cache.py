@@ -65,7 +65,7 @@ def test_the_cache_can_be_turned_off(
 ) -> None:
     settings.DIRECTORY_SEARCH_CACHE_SECONDS = 0
     for _ in range(2):
-        with django_assert_num_queries(2):  # the estimates and the page, each time
+        with django_assert_num_queries(2):  # the estimates (not remembered either) and the page, each time
             client.get(URL, {"q": "orchard"})
 
 
