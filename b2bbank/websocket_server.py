@@ -24,6 +24,7 @@ fails when the installed Daphne's sweeps are not the ones this copies.
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 import time
 from collections.abc import Iterable
@@ -62,12 +63,27 @@ class Rotation:
 
 
 class SpreadSweepServer(Server):  # type: ignore[misc] # Daphne is untyped
-    """Daphne's `Server`, its sweeps done a slice at a time (module docstring)."""
+    """Daphne's `Server`, its sweeps done a slice at a time (module docstring),
+    and what it built to start frozen out of the garbage collector's way."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._application_rotation = Rotation()
         self._timeout_rotation = Rotation()
+
+    def run(self) -> None:
+        """Serve, once what the process built to start is frozen.
+
+        By now Django is set up and the application and its URLconf are
+        loaded: about 154,000 objects that live as long as the process. Each of
+        Python's full collections walked them all, 30 to 60 ms measured with
+        nothing else in the heap (85 to 135 ms of wall time in the chat bench),
+        while no message was handled. `gc.freeze()` moves them to a generation
+        the collector never walks (the standard library's own advice for a
+        server that starts, then serves); what is made later is collected as
+        before."""
+        gc.freeze()
+        super().run()
 
     def application_checker(self) -> None:
         """Daphne's `application_checker`, on one slice of the connections."""

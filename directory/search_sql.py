@@ -212,7 +212,7 @@ _UNTRACKED = "'''no such word'''::tsquery"
 
 def estimates_sql(params: SearchParams) -> tuple[str, list[Any], int]:
     """The EXPLAIN whose plan holds PostgreSQL's estimates (`Estimates`) of the
-    search's text and tags, leaving out its amount (`amount_share_sql`), its
+    search's text and tags, leaving out its amount (AMOUNT_SHARE_SQL), its
     parameters, and how many estimates it holds: every match's, and with text,
     each tier's match, the whole table, and the two best tiers' matches of an
     untracked word, as one UNION ALL whose plan lists them in order. No row

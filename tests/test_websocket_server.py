@@ -170,3 +170,20 @@ def test_the_application_sweep_does_what_daphnes_does(scheduled: list[Any]) -> N
         assert any(results[0][2])  # and the cancel path
     finally:
         loop.close()
+
+
+def test_what_the_server_built_to_start_is_frozen_before_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The application and Django are loaded before `run`; a full collection
+    then no longer walks them while messages wait (SpreadSweepServer.run)."""
+    import gc
+
+    frozen_when_serving: list[int] = []
+    monkeypatch.setattr(Server, "run", lambda self: frozen_when_serving.append(gc.get_freeze_count()))
+    server = SpreadSweepServer.__new__(SpreadSweepServer)  # no sockets: only `run` is under test
+    gc.unfreeze()
+    try:
+        server.run()
+    finally:
+        gc.unfreeze()
+    assert frozen_when_serving
+    assert frozen_when_serving[0] > 1000
