@@ -74,14 +74,14 @@ class SpreadSweepServer(Server):  # type: ignore[misc] # Daphne is untyped
     def run(self) -> None:
         """Serve, once what the process built to start is frozen.
 
-        By now Django is set up and the application and its URLconf are
-        loaded: about 154,000 objects that live as long as the process. Each of
-        Python's full collections walked them all, 30 to 60 ms measured with
-        nothing else in the heap (85 to 135 ms of wall time in the chat bench),
-        while no message was handled. `gc.freeze()` moves them to a generation
-        the collector never walks (the standard library's own advice for a
-        server that starts, then serves); what is made later is collected as
-        before."""
+        By now Django is set up and the application loaded: about 135,000
+        objects that live as long as the process. Each of Python's full
+        collections walked them all while no message was handled: 53 ms
+        in-process, best of 7 (85 to 135 ms of wall time in `make
+        bench-chat-idle` before its sockets were opened). `gc.freeze()` moves
+        them to a generation the collector never walks (the standard library's
+        advice for a process that starts, then serves); what is made later is
+        collected as before."""
         gc.freeze()
         super().run()
 
