@@ -59,6 +59,10 @@ class _Remembered(Generic[Key, Value]):
         self._lock = threading.Lock()
 
     def get(self, key: Key, make: Callable[[], Value]) -> Value:
+        """The value remembered for `key`, or `make()`'s, remembered now; with the
+        search cache off (DIRECTORY_SEARCH_CACHE_SECONDS = 0), always `make()`'s."""
+        if not settings.DIRECTORY_SEARCH_CACHE_SECONDS:
+            return make()
         now = time.monotonic()
         with self._lock:
             known = self._values.get(key)
@@ -93,14 +97,11 @@ def search_estimates(params: SearchParams) -> Estimates:
         params.accepting,
         params.effective_ordering == Ordering.RELEVANCE,
     )
-    if not settings.DIRECTORY_SEARCH_CACHE_SECONDS:  # the directory's caches are off: ask each time
-        estimates = _text_and_tags(params)
-        share = None if params.amount is None else _amount_share(params.amount)
-    else:
-        estimates = _by_search.get(key, lambda: _text_and_tags(params))
-        amount = params.amount
-        share = None if amount is None else _by_amount.get(amount, lambda: _amount_share(amount))
-    return estimates if share is None else estimates.with_amount_share(share)
+    estimates = _by_search.get(key, lambda: _text_and_tags(params))
+    amount = params.amount
+    if amount is None:
+        return estimates
+    return estimates.with_amount_share(_by_amount.get(amount, lambda: _amount_share(amount)))
 
 
 def forget() -> None:

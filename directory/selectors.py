@@ -11,7 +11,7 @@ instead (`use_estimates`, the API): the planner's row estimates
 its amount, each remembered for a while). Below EXACT_COUNT_BELOW matches the search counts (few matches are
 cheap to count); otherwise the count is the estimate, flagged as one, never
 below what the page itself proves, and exact whenever the page is the last.
-The same EXPLAIN says how many bankers each relevance tier holds, so each
+The same estimates say how many bankers each relevance tier holds, so each
 tier is read the cheaper way (`search_sql.tier_walks`). Of text of more than
 one word, only an estimate over SEARCH_CAP is taken as a count (and tiers
 take its estimates as 20 times larger): the planner takes words as

@@ -92,19 +92,25 @@ def flush_redis() -> None:
 OWNER_EMAIL = "bench.owner@example.com"
 
 
+def migrate() -> None:
+    """The schema and the static files, as a deploy makes them."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
 def load() -> str:
     """Migrate, load the bankers with set-based SQL, create the searching owner;
     return that owner's API token."""
     import django
 
     django.setup()
-    from django.core.management import call_command
     from django.db import connection
 
     from accounts import services
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)  # as a deploy would
+    migrate()
     sql = (HERE / "load.sql").read_text().replace("__BASE__", str(BASE_ID)).replace("__N__", str(BANKERS))
     started = time.monotonic()
     with connection.cursor() as cursor:
@@ -148,10 +154,8 @@ def reuse() -> str:
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.core.management import call_command
 
-    call_command("migrate", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    migrate()
     owner = get_user_model().objects.get(email=OWNER_EMAIL)
     password = secrets.token_urlsafe(16)
     owner.set_password(password)

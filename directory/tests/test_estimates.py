@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.tests.factories import BankerFactory, OwnerFactory
 from conftest import client_for
-from directory import selectors
+from directory import search_sql, selectors
 from directory.filters import SearchParams
 from directory.selectors import Estimates, banker_search_page
 
@@ -164,8 +164,6 @@ def test_connections_run_without_jit_or_parallel_workers() -> None:
 def test_a_word_the_statistics_do_not_hold_is_read_from_its_text_index() -> None:
     """Its estimate is the planner's stand-in for any untracked word; a tracked
     word as frequent walks; several words never take the shortcut."""
-    from directory import search_sql
-
     untracked = search_sql.Estimates(
         matches=20000, tiers={3: 4452, 2: 4452, 1: 20000}, listed=890000, untracked={3: 4452, 2: 4452}
     )
@@ -180,8 +178,6 @@ def test_a_word_the_statistics_do_not_hold_is_read_from_its_text_index() -> None
 def test_a_tiers_text_index_reads_its_matches_before_the_amount() -> None:
     """The amount is checked on the table, so the text index reads every match of
     the text and tags: the estimates before the amount's share scaled them."""
-    from directory import search_sql
-
     text_and_tags = search_sql.Estimates(
         matches=13850, tiers={3: 100, 2: 400, 1: 13850}, listed=890000, untracked={3: 50, 2: 50}
     )
@@ -202,8 +198,6 @@ def test_a_walk_gives_up_once_it_has_cost_what_its_fallback_would() -> None:
     entries in the bio's tier, which found 15 of 21 there, and the fallback read
     59,328 rows. The walk now goes on as long as it is cheaper than the
     fallback by the planner's estimate, and no further."""
-    from directory import search_sql
-
     estimates = search_sql.Estimates(
         matches=1385,
         tiers={3: 5, 2: 30, 1: 1385},
@@ -220,8 +214,6 @@ def test_a_walk_expected_to_cost_more_than_its_fallback_does_not_start() -> None
     entries, even taking the words' matches as 20 times the planner's) passes
     what the text index would read (428 rows), so the index goes first: it
     found none, in 7 buffers."""
-    from directory import search_sql
-
     estimates = search_sql.Estimates(
         matches=7798,
         tiers={3: 60, 2: 60, 1: 7798},
@@ -236,8 +228,6 @@ def test_a_walk_expected_to_cost_more_than_its_fallback_does_not_start() -> None
 
 def test_a_walk_never_passes_a_share_of_the_table() -> None:
     """Past it, its LIMIT could make PostgreSQL sort the whole table instead."""
-    from directory import search_sql
-
     estimates = search_sql.Estimates(
         matches=1385, tiers={3: 5, 2: 30, 1: 1385}, listed=100000, reads={1: 1385000}
     )
@@ -251,7 +241,7 @@ def test_an_amounts_estimates_are_the_planners_own(ten: list[Any]) -> None:
     planner estimates for the whole search (it multiplies them too)."""
     from decimal import Decimal
 
-    from directory import estimates, search_sql
+    from directory import estimates
     from directory.models import Listing
 
     whole = SearchParams(q="orchard", amount=Decimal("50000"))
