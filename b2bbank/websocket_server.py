@@ -1,4 +1,4 @@
-"""The ASGI server: Daphne, with its two sweeps over every connection spread out.
+"""The ASGI server: Daphne, without its two sweeps over every connection each second or two.
 
 Run it as Daphne, with the same arguments:
 
@@ -13,12 +13,29 @@ the loop meanwhile, so a chat message arriving during a sweep waits for it: the
 20 active pairs' p99 went from 34 ms to 50 ms with 10,000 sockets held
 (docs/performance.md, "Idle sockets").
 
-`SpreadSweepServer` runs the same checks on each connection at the same period,
-but a twentieth of the connections at a time, twenty times as often, so no
-sweep holds the loop for more than a twentieth of the time. It is the one place
-that depends on Daphne's internals (its sweeps, `connections` and the
-`CommandLineInterface.server_class` hook): `tests/test_websocket_server.py`
-fails when the installed Daphne's sweeps are not the ones this copies.
+`SpreadSweepServer` does the same work without walking every connection so often:
+
+- An application is reaped when it finishes (a done callback on its future).
+  Only the connections whose socket left while their application still ran
+  are checked every second, so one that outlives its socket is cancelled when
+  Daphne would cancel it. A slow sweep every 10 s still runs Daphne's checks on
+  every connection, for anything no callback saw.
+- Timeouts are checked every 10 s instead of every 2 s. What they enforce is
+  minutes apart: a ping a minute (as deployed), a socket's lifetime (a day),
+  and HTTP's timeout (none, as deployed); a ping goes out up to 10 s late
+  instead of up to 2 s. The one short deadline, a websocket handshake the
+  application has not accepted within `websocket_connect_timeout` (5 s), is
+  checked every second on the handshakes under way only.
+- Each sweep is done a 200th of the connections at a time, every 50 ms, so
+  none holds the loop for long and the pings that fall due go out a few at a
+  time. (In 500-socket slices every half second, about 80 pings a slice, a
+  thread timing the loop saw it late by more than 8 ms 24 and 27 times in 15 s
+  of chat, up to 25 ms; in 50-socket slices, 10 times, up to 14 ms.)
+
+It is the one place that depends on Daphne's internals (its sweeps,
+`create_application`, `protocol_connected` and `protocol_disconnected`,
+`connections`, and the `CommandLineInterface.server_class` hook): `tests/test_websocket_server.py`
+fails when the installed Daphne's are not the ones this builds on.
 """
 
 from __future__ import annotations
@@ -29,47 +46,59 @@ import sys
 import time
 from collections.abc import Iterable
 from concurrent.futures import CancelledError
+from functools import partial
 from typing import Any, cast
 
 from daphne.cli import CommandLineInterface
 from daphne.server import Server, logger
+from daphne.ws_protocol import WebSocketProtocol
 from twisted.internet import reactor as _reactor
 
 reactor = cast(Any, _reactor)  # Twisted's global reactor, untyped as a module attribute
 
-# Each sweep is done in this many slices, over the same period as Daphne's.
-SLICES = 20
-APPLICATION_PERIOD = 1.0  # Daphne: application_checker every second
-TIMEOUT_PERIOD = 2.0  # Daphne: timeout_checker every two seconds
+# Each sweep is done in this many slices over its period (50 ms apart).
+SLICES = 200
+# Daphne sweeps every application every second; here a done callback reaps
+# them, the closing ones are checked every second, and this sweep over them
+# all is the safety net.
+APPLICATION_PERIOD = 10.0
+CLOSING_PERIOD = 1.0
+TIMEOUT_PERIOD = 10.0  # Daphne: every two seconds
+HANDSHAKE_PERIOD = 1.0
 
 
 class Rotation:
-    """A walk over a snapshot of the connections, one slice per tick; the
-    next snapshot is taken when the walk ends, so every connection open at a
+    """A walk over a snapshot of the connections in `slices` ticks (a slice
+    may be empty when there are fewer connections than ticks); the next
+    snapshot is taken when the walk ends, so every connection open at a
     snapshot is visited once per period and a new one within two periods."""
 
     def __init__(self, slices: int = SLICES) -> None:
         self.slices = slices
         self._pending: list[Any] = []
-        self._position = 0
+        self._tick = slices  # the first call takes the first snapshot
 
     def next_slice(self, connections: Iterable[Any]) -> list[Any]:
-        if self._position >= len(self._pending):
-            self._pending, self._position = list(connections), 0
-        size = max(1, -(-len(self._pending) // self.slices))
-        part = self._pending[self._position : self._position + size]
-        self._position += size
-        return part
+        if self._tick >= self.slices:
+            self._pending, self._tick = list(connections), 0
+        count, tick = len(self._pending), self._tick
+        self._tick += 1
+        return self._pending[-(-tick * count // self.slices) : -(-(tick + 1) * count // self.slices)]
 
 
 class SpreadSweepServer(Server):  # type: ignore[misc] # Daphne is untyped
-    """Daphne's `Server`, its sweeps done a slice at a time (module docstring),
-    and what it built to start frozen out of the garbage collector's way."""
+    """Daphne's `Server`: applications reaped as they finish, sweeps done
+    rarely and a slice at a time (module docstring), and what it built to
+    start frozen out of the garbage collector's way."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._application_rotation = Rotation()
         self._timeout_rotation = Rotation()
+        # Disconnected, their application still running (protocol_disconnected).
+        self.closing: set[Any] = set()
+        # Websockets whose handshake is not yet accepted (protocol_connected).
+        self.handshaking: set[Any] = set()
 
     def run(self) -> None:
         """Serve, once what the process built to start is frozen.
@@ -83,7 +112,43 @@ class SpreadSweepServer(Server):  # type: ignore[misc] # Daphne is untyped
         advice for a process that starts, then serves); what is made later is
         collected as before."""
         gc.freeze()
+        reactor.callLater(CLOSING_PERIOD, self.closing_checker)
+        reactor.callLater(HANDSHAKE_PERIOD, self.handshake_checker)
         super().run()
+
+    def create_application(self, protocol: Any, scope: dict[str, Any]) -> Any:
+        """Daphne's, and the application is reaped the moment it finishes."""
+        queue = super().create_application(protocol, scope)
+        instance = self.connections.get(protocol, {}).get("application_instance")
+        if instance is not None:
+            instance.add_done_callback(partial(self._application_finished, protocol))
+        return queue
+
+    def _application_finished(self, protocol: Any, instance: Any) -> None:
+        details = self.connections.get(protocol)
+        if details is not None and details.get("application_instance") is instance:
+            self._check_application(protocol, details)
+
+    def protocol_disconnected(self, protocol: Any) -> None:
+        """Daphne's; then the connection is forgotten at once if its
+        application is done, or watched every second until it is (`closing`),
+        so one that outlives its socket is cancelled when Daphne would."""
+        details = self.connections.get(protocol)
+        if details is None:
+            return  # already forgotten: Daphne tells some protocols twice
+        super().protocol_disconnected(protocol)
+        self._check_application(protocol, details)
+        if protocol in self.connections:
+            self.closing.add(protocol)
+
+    def closing_checker(self) -> None:
+        """Every second, Daphne's checks on the connections whose socket left
+        while their application still ran (a few, not all of them)."""
+        for protocol in list(self.closing):
+            details = self.connections.get(protocol)
+            if details is not None:
+                self._check_application(protocol, details)
+        reactor.callLater(CLOSING_PERIOD, self.closing_checker)
 
     def application_checker(self) -> None:
         """Daphne's `application_checker`, on one slice of the connections."""
@@ -112,6 +177,7 @@ class SpreadSweepServer(Server):  # type: ignore[misc] # Daphne is untyped
             application_instance = None
         if not application_instance and disconnected:
             del self.connections[protocol]
+            self.closing.discard(protocol)
 
     def _reap(self, protocol: Any, details: dict[str, Any], instance: Any, disconnected: Any) -> None:
         try:
@@ -134,6 +200,24 @@ class SpreadSweepServer(Server):  # type: ignore[misc] # Daphne is untyped
             if protocol in self.connections:
                 protocol.check_timeouts()
         reactor.callLater(TIMEOUT_PERIOD / SLICES, self.timeout_checker)
+
+    def protocol_connected(self, protocol: Any) -> None:
+        """Daphne's; a websocket is also watched while its handshake lasts."""
+        super().protocol_connected(protocol)
+        if isinstance(protocol, WebSocketProtocol):
+            self.handshaking.add(protocol)
+
+    def handshake_checker(self) -> None:
+        """Every second, Daphne's timeout checks on the websockets whose
+        handshake the application has not yet accepted (a few, not all of
+        them), so one it never accepts is refused within a second of
+        `websocket_connect_timeout`, as Daphne's two-second sweep would."""
+        for protocol in list(self.handshaking):
+            if protocol in self.connections and protocol.state == WebSocketProtocol.STATE_CONNECTING:
+                protocol.check_timeouts()
+            else:
+                self.handshaking.discard(protocol)
+        reactor.callLater(HANDSHAKE_PERIOD, self.handshake_checker)
 
 
 class WebsocketServerCommandLine(CommandLineInterface):  # type: ignore[misc] # Daphne is untyped

@@ -1,6 +1,7 @@
-"""The ASGI server's spread-out sweeps (b2bbank/websocket_server.py): the same
-checks as Daphne's on every connection at the same period, a slice at a time;
-and a canary that fails when the installed Daphne's sweeps change."""
+"""The ASGI server (b2bbank/websocket_server.py): applications reaped as they
+finish, Daphne's checks done a slice at a time and an open websocket's
+timeouts every fifth round; and a canary that fails when the installed
+Daphne's sweeps, or the methods the server builds on, change."""
 
 from __future__ import annotations
 
@@ -8,33 +9,53 @@ import asyncio
 import hashlib
 import inspect
 import time
+from functools import partial
 from typing import Any
 
 import daphne
 import pytest
 from daphne.cli import CommandLineInterface
 from daphne.server import Server
+from daphne.ws_protocol import WebSocketProtocol
 
 from b2bbank import websocket_server
-from b2bbank.websocket_server import SLICES, Rotation, SpreadSweepServer, WebsocketServerCommandLine
+from b2bbank.websocket_server import (
+    SLICES,
+    TIMEOUT_PERIOD,
+    Rotation,
+    SpreadSweepServer,
+    WebsocketServerCommandLine,
+)
 
 # What SpreadSweepServer copies, as Daphne 4.2.3 has it. A new Daphne fails here:
 # read its sweeps, bring SpreadSweepServer in line, then record the new digests.
 DAPHNE_SWEEPS = {
     "application_checker": "ccb688341a7d0bc13647a7d86815adb6a88af08299e4b0460379ea4d55ade79d",
     "timeout_checker": "6b70373a3a77cb2b1c580905af57d9c1c7ae09e7608c0677b8209e7bffe5b4cb",
+    # Overridden to reap on completion: the future stored in `connections`, and
+    # `disconnected` set once, on a protocol that must still be there.
+    "create_application": "f1e300b4ecf636c85e1a66250e32af2ebb67728f01919678d43e80c794a79a87",
+    "protocol_disconnected": "c1f5fe8cdedc09dce1531ec21751083fd33ec723d856a491752667d3ae3811b5",
 }
+# A websocket's checks: its lifetime, its ping, and its handshake's deadline
+# (the one due within seconds, which protocol_connected times on its own).
+DAPHNE_WEBSOCKET_TIMEOUTS = "0e2ee6816a93a598d1fa50782417ae1126bf16ef86d8c718aac7e92c4f692e8e"
+
+
+def digest(function: Any) -> str:
+    return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
 
 
 def test_daphne_sweeps_are_the_ones_copied() -> None:
     assert daphne.__version__ == "4.2.3"
-    for name, digest in DAPHNE_SWEEPS.items():
-        source = inspect.getsource(getattr(Server, name))
-        assert hashlib.sha256(source.encode()).hexdigest() == digest, f"Daphne's {name} changed"
+    for name, expected in DAPHNE_SWEEPS.items():
+        assert digest(getattr(Server, name)) == expected, f"Daphne's {name} changed"
+    assert digest(WebSocketProtocol.check_timeouts) == DAPHNE_WEBSOCKET_TIMEOUTS
     run = inspect.getsource(Server.run)
     assert "reactor.callLater(1, self.application_checker)" in run
     assert "reactor.callLater(2, self.timeout_checker)" in run
     assert "self.connections = {}" in run
+    assert "self.server.protocol_connected(self)" in inspect.getsource(WebSocketProtocol.onConnect)
     assert "self.server_class(" in inspect.getsource(CommandLineInterface.run)
 
 
@@ -64,9 +85,58 @@ class Protocol:
 @pytest.fixture
 def scheduled(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, Any]]:
     calls: list[tuple[float, Any]] = []
-    monkeypatch.setattr(websocket_server.reactor, "callLater", lambda delay, f: calls.append((delay, f)))
-    monkeypatch.setattr("daphne.server.reactor.callLater", lambda delay, f: calls.append((delay, f)))
+
+    def call_later(delay: float, function: Any, *args: Any) -> None:
+        calls.append((delay, partial(function, *args) if args else function))
+
+    monkeypatch.setattr(websocket_server.reactor, "callLater", call_later)
+    monkeypatch.setattr("daphne.server.reactor.callLater", call_later)
     return calls
+
+
+def websocket(state: int) -> Any:
+    """A Daphne websocket protocol in `state`: its own timeout checks run, and
+    refusing its handshake is recorded."""
+    protocol = WebSocketProtocol.__new__(WebSocketProtocol)
+    protocol.state = state
+    protocol.client_addr, protocol.path = ["127.0.0.1", 1], b"/ws/"
+    protocol.socket_opened = protocol.last_ping = time.time()
+    protocol.refused = 0
+
+    def refuse() -> None:
+        protocol.refused += 1
+
+    protocol.serverReject = refuse
+    return protocol
+
+
+def test_a_handshake_not_accepted_in_time_is_refused_within_a_second_not_at_the_next_sweep(
+    scheduled: list[Any],
+) -> None:
+    made = SpreadSweepServer(
+        application=None, endpoints=["tcp:port=0:interface=127.0.0.1"], websocket_connect_timeout=5
+    )
+    made.connections = {}
+    stuck, accepted, plain = (
+        websocket(WebSocketProtocol.STATE_CONNECTING),
+        websocket(WebSocketProtocol.STATE_CONNECTING),
+        Protocol(0),
+    )
+    for protocol in (stuck, accepted, plain):
+        protocol.server = made
+        made.protocol_connected(protocol)
+    assert made.handshaking == {stuck, accepted}  # websockets only
+
+    made.handshake_checker()  # within the deadline: nothing refused
+    accepted.state = WebSocketProtocol.STATE_OPEN
+    for protocol in (stuck, accepted):
+        protocol.socket_opened -= 5.5  # the deadline has passed
+    made.handshake_checker()
+
+    assert (stuck.refused, accepted.refused) == (1, 0)
+    assert made.handshaking == {stuck}  # the accepted one is no longer watched
+    assert plain.checked == 0
+    assert scheduled == [(websocket_server.HANDSHAKE_PERIOD, made.handshake_checker)] * 2
 
 
 def server(cls: type[Server]) -> Any:
@@ -87,8 +157,8 @@ def test_every_connection_is_checked_once_per_period_a_slice_at_a_time(scheduled
         largest = max(largest, sum(p.checked for p in protocols) - before)
 
     assert [p.checked for p in protocols] == [1] * len(protocols)
-    assert largest == -(-1003 // SLICES)  # 51, not 1,003
-    assert {delay for delay, _ in scheduled} == {2.0 / SLICES}
+    assert largest == -(-1003 // SLICES)  # 6, not 1,003
+    assert {delay for delay, _ in scheduled} == {TIMEOUT_PERIOD / SLICES}
 
 
 def test_a_connection_gone_before_its_slice_is_skipped(scheduled: list[Any]) -> None:
@@ -101,6 +171,17 @@ def test_a_connection_gone_before_its_slice_is_skipped(scheduled: list[Any]) -> 
         spread.timeout_checker()
     assert protocols[-1].checked == 0
     assert all(p.checked == 1 for p in protocols[:-1])
+
+
+@pytest.mark.parametrize(("count", "slices"), [(0, 5), (3, 200), (199, 200), (1003, 200), (10_000, 200)])
+def test_a_walk_visits_each_connection_once_in_exactly_its_ticks_none_more_than_its_share(
+    count: int, slices: int
+) -> None:
+    rotation = Rotation(slices=slices)
+    parts = [rotation.next_slice(range(count)) for _ in range(slices)]
+    assert sorted(n for part in parts for n in part) == list(range(count))
+    assert max(len(part) for part in parts) == -(-count // slices)
+    assert rotation.next_slice(["new"]) == ["new"]  # the next walk starts from a new snapshot
 
 
 def test_a_new_connection_joins_at_the_next_snapshot() -> None:
@@ -172,7 +253,9 @@ def test_the_application_sweep_does_what_daphnes_does(scheduled: list[Any]) -> N
         loop.close()
 
 
-def test_what_the_server_built_to_start_is_frozen_before_it_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_what_the_server_built_to_start_is_frozen_before_it_serves(
+    monkeypatch: pytest.MonkeyPatch, scheduled: list[Any]
+) -> None:
     """The application and Django are loaded before `run`; a full collection
     then no longer walks them while messages wait (SpreadSweepServer.run)."""
     import gc
@@ -187,3 +270,97 @@ def test_what_the_server_built_to_start_is_frozen_before_it_serves(monkeypatch: 
         gc.unfreeze()
     assert frozen_when_serving
     assert frozen_when_serving[0] > 1000
+
+
+class App:
+    """An ASGI application whose instances finish when told to."""
+
+    def __init__(self) -> None:
+        self.finish: dict[str, asyncio.Future[None]] = {}
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.finish[scope["name"]] = asyncio.get_running_loop().create_future()
+        await self.finish[scope["name"]]
+
+
+@pytest.fixture
+def loop() -> Any:
+    made = asyncio.new_event_loop()
+    asyncio.set_event_loop(made)
+    yield made
+    pending = asyncio.all_tasks(made)
+    for task in pending:
+        task.cancel()
+    made.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    asyncio.set_event_loop(None)
+    made.close()
+
+
+def serving(app: App, loop: asyncio.AbstractEventLoop, *names: str) -> tuple[Any, dict[str, Protocol]]:
+    made = SpreadSweepServer(
+        application=app, endpoints=["tcp:port=0:interface=127.0.0.1"], application_close_timeout=10
+    )
+    made.connections = {}
+    protocols = {name: Protocol(n) for n, name in enumerate(names)}
+    for name, protocol in protocols.items():
+        made.protocol_connected(protocol)
+        made.create_application(protocol, {"type": "websocket", "name": name})
+    loop.run_until_complete(asyncio.sleep(0))  # the instances start
+    return made, protocols
+
+
+def settle(loop: asyncio.AbstractEventLoop) -> None:
+    loop.run_until_complete(asyncio.sleep(0.01))  # done callbacks run
+
+
+def test_an_application_is_reaped_as_it_finishes_with_no_sweep(loop: Any, scheduled: list[Any]) -> None:
+    app = App()
+    made, protocols = serving(app, loop, "done", "failed", "running")
+    app.finish["done"].set_result(None)
+    app.finish["failed"].set_exception(ValueError("boom"))
+    settle(loop)
+
+    assert "application_instance" not in made.connections[protocols["done"]]
+    assert "application_instance" not in made.connections[protocols["failed"]]
+    assert [str(e) for e in protocols["failed"].handled] == ["boom"]  # at once, as Daphne's sweep would
+    assert "application_instance" in made.connections[protocols["running"]]
+    assert not scheduled  # no sweep ran: the callbacks did it
+
+
+def test_a_disconnected_connection_is_forgotten_when_its_application_is_done(
+    loop: Any, scheduled: list[Any]
+) -> None:
+    app = App()
+    made, protocols = serving(app, loop, "finished first", "still running")
+    app.finish["finished first"].set_result(None)
+    settle(loop)
+
+    made.protocol_disconnected(protocols["finished first"])
+    made.protocol_disconnected(protocols["finished first"])  # Daphne tells some protocols twice
+    made.protocol_disconnected(protocols["still running"])
+    assert protocols["finished first"] not in made.connections
+    assert made.closing == {protocols["still running"]}
+
+    app.finish["still running"].set_result(None)
+    settle(loop)
+    assert made.connections == {}
+    assert made.closing == set()
+
+
+def test_an_application_that_outlives_its_socket_is_cancelled_by_the_closing_check(
+    loop: Any, scheduled: list[Any]
+) -> None:
+    app = App()
+    made, protocols = serving(app, loop, "slow", "closing")
+    for protocol in protocols.values():
+        made.protocol_disconnected(protocol)
+    made.connections[protocols["slow"]]["disconnected"] = time.time() - 11  # past application_close_timeout
+    instance = made.connections[protocols["slow"]]["application_instance"]
+
+    made.closing_checker()
+    settle(loop)
+
+    assert instance.cancelled()
+    assert protocols["slow"] not in made.connections
+    assert made.closing == {protocols["closing"]}  # not yet outlived: left running
+    assert scheduled == [(websocket_server.CLOSING_PERIOD, made.closing_checker)]
