@@ -34,8 +34,9 @@ the loop meanwhile, so a chat message arriving during a sweep waits for it: the
 
 It is the one place that depends on Daphne's internals (its sweeps,
 `create_application`, `protocol_connected` and `protocol_disconnected`,
-`connections`, and the `CommandLineInterface.server_class` hook): `tests/test_websocket_server.py`
-fails when the installed Daphne's are not the ones this builds on.
+`connections`, and the `CommandLineInterface.server_class` hook):
+`tests/test_websocket_server.py` fails when the installed Daphne's are not the
+ones this builds on.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ SLICES = 200
 APPLICATION_PERIOD = 10.0
 CLOSING_PERIOD = 1.0
 TIMEOUT_PERIOD = 10.0  # Daphne: every two seconds
-HANDSHAKE_PERIOD = 1.0
+HANDSHAKE_PERIOD = 1.0  # the handshakes under way: Daphne refuses one after 5 s
 
 
 class Rotation:

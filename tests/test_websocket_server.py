@@ -1,7 +1,7 @@
 """The ASGI server (b2bbank/websocket_server.py): applications reaped as they
-finish, Daphne's checks done a slice at a time and an open websocket's
-timeouts every fifth round; and a canary that fails when the installed
-Daphne's sweeps, or the methods the server builds on, change."""
+finish, closing sockets and handshakes under way checked every second,
+Daphne's sweeps done a slice at a time; and a canary that fails when the
+installed Daphne's sweeps, or the methods the server builds on, change."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ DAPHNE_SWEEPS = {
     "protocol_disconnected": "c1f5fe8cdedc09dce1531ec21751083fd33ec723d856a491752667d3ae3811b5",
 }
 # A websocket's checks: its lifetime, its ping, and its handshake's deadline
-# (the one due within seconds, which protocol_connected times on its own).
+# (the one due within seconds, which handshake_checker runs every second).
 DAPHNE_WEBSOCKET_TIMEOUTS = "0e2ee6816a93a598d1fa50782417ae1126bf16ef86d8c718aac7e92c4f692e8e"
 
 
