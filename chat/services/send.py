@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from accounts.selectors import verified_bankers
+from b2bbank.compiled_query import AnyOf, CompiledQuery
 from b2bbank.domain_errors import DomainError, Forbidden, NotFound
 from b2bbank.realtime import publish_all_on_commit
 from documents.models import ChatAttachment
@@ -163,19 +164,26 @@ def _refuse_non_chat_users(batch: _Batch) -> None:
             batch.refuse(i, Forbidden(NOT_A_CHAT_USER))
 
 
+# Built once: the ORM took 1.6 ms of Python to build and compile this on every
+# batch, five times what PostgreSQL takes to run it (b2bbank.compiled_query).
+_LOCK_CONVERSATIONS = CompiledQuery(
+    lambda ids: (
+        Conversation.objects.filter(AnyOf("pk", ids))
+        .select_for_update(of=("self",))
+        .annotate(banker_open=Exists(verified_bankers().filter(user_id=OuterRef("banker_id"))))
+        .order_by("pk")
+        .values_list("pk", "owner_id", "banker_id", "banker_open")
+    )
+)
+
+
 def _lock_conversations(batch: _Batch) -> None:
     """Lock the batch's conversations in id order (so concurrent batches never
     deadlock) in one statement that also says whose banker is still verified."""
     ids = sorted({batch.requests[i].conversation_id for i in batch.undecided()})
     if not ids:
         return
-    rows = (
-        Conversation.objects.filter(pk__in=ids)
-        .select_for_update(of=("self",))
-        .annotate(banker_open=Exists(verified_bankers().filter(user_id=OuterRef("banker_id"))))
-        .order_by("pk")
-        .values_list("pk", "owner_id", "banker_id", "banker_open")
-    )
+    rows = _LOCK_CONVERSATIONS.rows(ids)
     for pk, owner_id, banker_id, banker_open in rows:
         batch.people[pk] = (owner_id, banker_id)
         if banker_open:

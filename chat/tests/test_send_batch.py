@@ -7,12 +7,18 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
+from django.db.models import Exists, OuterRef
 
+from accounts.choices import VerificationStatus
+from accounts.models import BankerProfile, User
+from accounts.selectors import verified_bankers
+from accounts.tests.factories import BankerFactory
 from b2bbank.domain_errors import Forbidden, NotFound
 from chat import services
 from chat.models import Conversation, Message
 from chat.services import MessageSendRequest, SendFailed
+from chat.services.send import _LOCK_CONVERSATIONS
 from chat.tests.factories import ConversationFactory
 from tests.concurrency import run_concurrently
 
@@ -201,3 +207,27 @@ def test_concurrent_batches_on_the_same_conversations_store_everything_in_order(
     assert Conversation.objects.get(pk=conversations[0].pk).owner_last_read == max(
         m.pk for m in Message.objects.filter(conversation=conversations[0])
     )
+
+
+def test_the_compiled_lock_answers_what_the_orm_answers(
+    owner_a: Any, banker_x: Any, banker_y: Any, django_assert_num_queries: Any
+) -> None:
+    """The lock is compiled once (b2bbank.compiled_query); its rows must stay
+    what the ORM query it was built from returns: every conversation asked
+    for, and whether its banker is verified and active."""
+    banker_z = BankerFactory()
+    User.objects.filter(pk=banker_z.pk).update(is_active=False)
+    conversations = [ConversationFactory(owner=owner_a, banker=b) for b in (banker_x, banker_y, banker_z)]
+    BankerProfile.objects.filter(user=banker_y).update(verification_status=VerificationStatus.REJECTED)
+    ids = sorted(c.pk for c in conversations)
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            rows = _LOCK_CONVERSATIONS.rows([*ids, 10**12])
+        expected = list(
+            Conversation.objects.filter(pk__in=ids)
+            .annotate(banker_open=Exists(verified_bankers().filter(user_id=OuterRef("banker_id"))))
+            .order_by("pk")
+            .values_list("pk", "owner_id", "banker_id", "banker_open")
+        )
+    assert rows == expected
+    assert [open_ for *_, open_ in rows] == [True, False, False]
