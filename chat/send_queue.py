@@ -1,6 +1,6 @@
 """Group commit for websocket sends: the hand-off from the event loop to the
 database. The messages that arrive while the previous batch is being stored go
-to the database together, in one thread hop, one transaction and three
+to the database together, in one thread hop, one transaction and two
 statements (services.messages_send_batch).
 
 One batch at a time per event loop (per server process): a conversation's

@@ -142,9 +142,9 @@ class _Batch:
 
 
 def _send_batch(requests: Sequence[MessageSendRequest]) -> list[MessageSendResult]:
-    """The steps of a batch, in order, inside the caller's transaction. Three
-    statements whatever the batch size: the lock, the INSERT, the UPDATE (a
-    fourth only when a client_id repeats)."""
+    """The steps of a batch, in order, inside the caller's transaction. Two
+    statements whatever the batch size: the lock, and the INSERT that also
+    updates the conversations (a third only when a client_id repeats)."""
     batch = _Batch(requests=requests, results=[None] * len(requests))
     _refuse_non_chat_users(batch)
     _lock_conversations(batch)
@@ -152,7 +152,6 @@ def _send_batch(requests: Sequence[MessageSendRequest]) -> list[MessageSendResul
     _apply_send_limit(batch)
     repeated = _insert_messages(batch)
     _answer_repeats(batch, repeated)
-    _update_conversations(batch)
     if batch.outgoing:
         publish_all_on_commit(batch.outgoing)
     return [result for result in batch.results if result is not None]
@@ -239,16 +238,37 @@ def _apply_send_limit(batch: _Batch) -> None:
             batch.refuse(i, refusal)
 
 
-# ORDER BY n: identities are drawn in request order, so a conversation's ids
-# follow its senders' order; RETURNING keeps that order (as bulk_create relies on).
+# One statement stores the batch and moves its conversations on:
+# - ORDER BY n: identities are drawn in request order, so a conversation's ids
+#   follow its senders' order, and `ORDER BY id` gives the rows back in it.
+# - ON CONFLICT DO NOTHING skips a repeated client_id (the idempotency check).
+# - `moved`: each conversation's newest message, and each side's read marker
+#   (a sender has read everything up to their own message). It sees only the
+#   rows this statement inserted, so a skipped repeat moves nothing.
 # The rows travel as one JSON document: psycopg binds parameters client-side
 # in Python, per array element, which cost more than the statements did.
 _INSERT_MESSAGES = """
-    INSERT INTO chat_message (conversation_id, sender_id, body, client_id, created_at, attachment_id)
-    SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, (e->>4)::timestamptz, (e->>5)::bigint
-    FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS m(e, n) ORDER BY n
-    ON CONFLICT DO NOTHING
-    RETURNING id, conversation_id, sender_id, client_id"""
+    WITH new AS (
+        INSERT INTO chat_message (conversation_id, sender_id, body, client_id, created_at, attachment_id)
+        SELECT (e->>0)::bigint, (e->>1)::bigint, e->>2, e->>3, (e->>4)::timestamptz, (e->>5)::bigint
+        FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS m(e, n) ORDER BY n
+        ON CONFLICT DO NOTHING
+        RETURNING id, conversation_id, sender_id, client_id, created_at
+    ), latest AS (
+        SELECT new.conversation_id, max(new.id) AS message_id,
+            max(new.id) FILTER (WHERE new.sender_id = c.owner_id) AS owner_read,
+            max(new.id) FILTER (WHERE new.sender_id = c.banker_id) AS banker_read
+        FROM new JOIN chat_conversation AS c ON c.id = new.conversation_id
+        GROUP BY new.conversation_id
+    ), moved AS (
+        UPDATE chat_conversation AS c SET last_message_id = latest.message_id,
+            last_activity_at = new.created_at,
+            owner_last_read = GREATEST(c.owner_last_read, latest.owner_read),
+            banker_last_read = GREATEST(c.banker_last_read, latest.banker_read)
+        FROM latest JOIN new ON new.id = latest.message_id
+        WHERE c.id = latest.conversation_id
+    )
+    SELECT id, conversation_id, sender_id, client_id FROM new ORDER BY id"""
 
 
 def _insert_row(request: MessageSendRequest) -> list[Any]:
@@ -264,9 +284,11 @@ def _insert_row(request: MessageSendRequest) -> list[Any]:
 
 
 def _insert_messages(batch: _Batch) -> list[int]:
-    """The one INSERT. A repeated client_id is skipped by the unique
-    constraint (that is the idempotency check); returns those requests'
-    indexes. Each stored message's `message.new` goes to both participants."""
+    """The one statement that stores the batch and moves its conversations'
+    newest message and read markers. A repeated client_id is skipped by the
+    unique constraint (that is the idempotency check); returns those
+    requests' indexes. Each stored message's `message.new` goes to both
+    participants."""
     todo = batch.undecided()
     if not todo:
         return []
@@ -318,31 +340,3 @@ def _answer_repeats(batch: _Batch, repeated: list[int]) -> None:
         existing = stored[(r.conversation_id, r.sender.pk, r.client_id)]
         batch.results[i] = MessageSendResult(message=existing, created=False)
         batch.outgoing.append(([r.sender.pk], events.message_new(existing)))
-
-
-_UPDATE_CONVERSATIONS = """
-    UPDATE chat_conversation AS c SET last_message_id = (e->>1)::bigint,
-        last_activity_at = (e->>2)::timestamptz,
-        owner_last_read = GREATEST(c.owner_last_read, (e->>3)::bigint),
-        banker_last_read = GREATEST(c.banker_last_read, (e->>4)::bigint)
-    FROM jsonb_array_elements(%s::jsonb) AS v(e)
-    WHERE c.id = (e->>0)::bigint"""
-
-
-def _update_conversations(batch: _Batch) -> None:
-    """The one UPDATE: each conversation's newest message, and the sender's
-    read marker (the sender has read everything up to their own message)."""
-    latest: dict[int, list[Any]] = {}
-    for result in batch.results:
-        if result is None or not result.created or result.message is None:
-            continue
-        message = result.message
-        owner_id, _banker_id = batch.people[message.conversation_id]
-        entry = latest.setdefault(message.conversation_id, [0, message.created_at, 0, 0])
-        entry[0], entry[1] = message.pk, message.created_at
-        entry[2 if message.sender_id == owner_id else 3] = message.pk
-    if not latest:
-        return
-    rows = [[conversation_id, m, at.isoformat(), o, b] for conversation_id, (m, at, o, b) in latest.items()]
-    with connection.cursor() as cursor:
-        cursor.execute(_UPDATE_CONVERSATIONS, [json.dumps(rows)])

@@ -65,8 +65,8 @@ def test_batch_of_many_conversations_costs_the_same_statements_as_one(
 ) -> None:
     conversations = [ConversationFactory(owner=owner_a, banker=b) for b in (banker_x, banker_y)]
     requests = [req(owner_a, c, f"hello {n}") for n in range(10) for c in conversations]
-    # savepoint, lock the conversations, insert, update the conversations, release
-    with django_assert_num_queries(5):
+    # savepoint, lock the conversations, insert and update the conversations, release
+    with django_assert_num_queries(4):
         results = services.messages_send_batch(requests=requests)
     assert all(r.created for r in results)
     assert Message.objects.count() == 20
@@ -119,6 +119,37 @@ def test_batch_repeated_client_id_returns_stored_message_to_sender_only(
         [owner_a.pk],
         [owner_a.pk],
     ]
+
+
+def test_batch_moves_only_what_it_stored_in_each_conversation(
+    conversation: Any, owner_a: Any, banker_x: Any, banker_y: Any
+) -> None:
+    """The INSERT moves each conversation's newest message and its senders'
+    read markers in the same statement: a repeat moves nothing, and each
+    side's marker only moves for that side's own messages."""
+    other = ConversationFactory(owner=owner_a, banker=banker_y)
+    old, _ = services.message_send(
+        sender=banker_x, conversation_id=conversation.pk, body="old", client_id="b"
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(banker_last_read=0, owner_last_read=0)
+    results = services.messages_send_batch(
+        requests=[
+            req(owner_a, conversation, "new from the owner", "o"),
+            req(banker_x, conversation, "old", "b"),  # a retry of the stored one: moves nothing
+            req(banker_y, other, "new from banker y", "y1"),
+            req(banker_y, other, "newer from banker y", "y2"),
+        ]
+    )
+    stored = [r.message.pk for r in results]  # type: ignore[union-attr]
+    assert [r.created for r in results] == [True, False, True, True]
+    assert stored[1] == old.pk
+    conversation.refresh_from_db()
+    other.refresh_from_db()
+    newest = Message.objects.get(pk=stored[0])
+    assert (conversation.last_message_id, conversation.last_activity_at) == (stored[0], newest.created_at)
+    assert (conversation.owner_last_read, conversation.banker_last_read) == (stored[0], 0)
+    assert (other.last_message_id, other.owner_last_read, other.banker_last_read) == (stored[3], 0, stored[3])
+    assert other.last_activity_at == Message.objects.get(pk=stored[3]).created_at
 
 
 def test_refused_message_in_batch_leaves_the_others_stored(
