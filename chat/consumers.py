@@ -22,6 +22,7 @@ from b2bbank.realtime import user_group
 from . import events, services
 from .api.serializers import MessageSendFrame, ReadFrame, TypingFrame, message_send_frame_fast
 from .send_queue import queue_for_loop
+from .session_deadlines import deadlines_for_loop
 from .workers import in_worker
 
 logger = logging.getLogger(__name__)
@@ -56,7 +57,9 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
     groups_joined: tuple[str, ...] | list[str] = ()
     last_typing_at: float = float("-inf")
     last_frame_at: float = 0.0
-    session_watch: asyncio.Future[None] | None = None
+    session_key: str | None = None
+    session_deadline: int | None = None  # its key in chat.session_deadlines
+    session_check: asyncio.Future[None] | None = None
 
     async def connect(self) -> None:
         user = self.scope.get("user")
@@ -76,8 +79,8 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
         if session is not None and session.session_key and session.get(SESSION_KEY) == str(user.pk):
             # A socket must not outlive the session that signed it in (30 min idle,
             # 12 h in all); a ticket socket (even with some session cookie) has none.
-            expires_at = session_expires_at(session, time.time())
-            self.session_watch = asyncio.ensure_future(self._watch_session(session.session_key, expires_at))
+            self.session_key = session.session_key
+            self._watch_session(session_expires_at(session, time.time()))
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         """Channels' dispatch hops to its single shared sync thread before every
@@ -90,22 +93,30 @@ class RealtimeConsumer(AsyncWebsocketConsumer):
             raise ValueError(f"No handler for message type {message['type']}")
         await handler(message)
 
-    async def _watch_session(self, session_key: str, expires_at: float) -> None:
+    def _watch_session(self, expires_at: float) -> None:
         """Close the socket when its session expires. At the deadline the session
-        is read again: other tabs' requests, or this socket's own frames, may
-        have kept it alive."""
-        while True:
-            await asyncio.sleep(max(0.0, expires_at - time.time()) + SESSION_CHECK_SLACK)
-            active_at = self.last_frame_at or None
-            recheck = await in_worker(session_recheck)(session_key=session_key, active_at=active_at)
-            if recheck is None:
-                await self.close(code=SESSION_EXPIRED)
-                return
-            expires_at = recheck
+        is read again (`session_due`): other tabs' requests, or this socket's
+        own frames, may have kept it alive."""
+        self.session_deadline = deadlines_for_loop().watch(self, expires_at + SESSION_CHECK_SLACK)
+
+    def session_due(self) -> None:
+        self.session_deadline = None
+        self.session_check = asyncio.ensure_future(self._recheck_session())
+
+    async def _recheck_session(self) -> None:
+        assert self.session_key is not None  # noqa: S101 - only sockets with a session are watched
+        active_at = self.last_frame_at or None
+        recheck = await in_worker(session_recheck)(session_key=self.session_key, active_at=active_at)
+        if recheck is None:
+            await self.close(code=SESSION_EXPIRED)
+            return
+        self._watch_session(recheck)
 
     async def disconnect(self, code: int) -> None:
-        if self.session_watch is not None:
-            self.session_watch.cancel()
+        if self.session_deadline is not None:
+            deadlines_for_loop().forget(self, self.session_deadline)
+        if self.session_check is not None:
+            self.session_check.cancel()
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
 
