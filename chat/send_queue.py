@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import weakref
 
 from . import services
+from .per_loop import PerLoop
 from .services import MessageSendRequest, MessageSendResult
 from .workers import in_worker
 
@@ -69,14 +69,5 @@ async def _store(requests: list[MessageSendRequest]) -> list[MessageSendResult]:
         return [failed] * len(requests)
 
 
-_queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, MessageSendQueue] = weakref.WeakKeyDictionary()
-
-
-def queue_for_loop() -> MessageSendQueue:
-    """The queue of the running event loop (one per server process; tests run
-    several loops one after another)."""
-    loop = asyncio.get_running_loop()
-    queue = _queues.get(loop)
-    if queue is None:
-        queue = _queues[loop] = MessageSendQueue()
-    return queue
+# The queue of the running event loop.
+queue_for_loop = PerLoop(lambda loop: MessageSendQueue())

@@ -24,6 +24,8 @@ import time
 import weakref
 from typing import Protocol
 
+from .per_loop import PerLoop
+
 RESOLUTION = 0.25  # seconds: a check may run up to this much after its deadline
 
 
@@ -82,14 +84,5 @@ class SessionDeadlines:
         self._arm()
 
 
-_by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, SessionDeadlines] = weakref.WeakKeyDictionary()
-
-
-def deadlines_for_loop() -> SessionDeadlines:
-    """The running event loop's deadlines (one per server process; tests run
-    several loops one after another)."""
-    loop = asyncio.get_running_loop()
-    deadlines = _by_loop.get(loop)
-    if deadlines is None:
-        deadlines = _by_loop[loop] = SessionDeadlines(loop)
-    return deadlines
+# The deadlines of the running event loop.
+deadlines_for_loop = PerLoop(SessionDeadlines)
