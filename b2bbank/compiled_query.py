@@ -27,14 +27,14 @@ from typing import Any
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import connections
-from django.db.models import BigIntegerField, BooleanField, Expression, F, Field, Func, QuerySet
+from django.db.models import BigIntegerField, BooleanField, Expression, F, Func, QuerySet
 
 
 class Slot(Expression):
-    """The one parameter a CompiledQuery fills in on each run."""
+    """The one parameter a CompiledQuery fills in on each run: an array of bigint ids."""
 
-    def __init__(self, output_field: Field[Any, Any]) -> None:
-        super().__init__(output_field=output_field)
+    def __init__(self) -> None:
+        super().__init__(output_field=ArrayField(BigIntegerField()))
         # The ORM copies expressions as it resolves them; the copies share this.
         self.marker = object()
 
@@ -54,11 +54,6 @@ class AnyOf(Func):
         super().__init__(F(field), ids)
 
 
-def id_array() -> Slot:
-    """A slot for an array of bigint ids."""
-    return Slot(ArrayField(BigIntegerField()))
-
-
 class CompiledQuery:
     """`build(ids)` returns the queryset, `ids` being its id-array Slot; it is
     compiled on first use (inside the caller's transaction, which
@@ -72,16 +67,19 @@ class CompiledQuery:
 
     def compiled(self) -> tuple[str, list[Any], int]:
         """(sql, params, index of the slot in params)."""
-        with self._lock:
-            if self._compiled is None:
-                slot = id_array()
-                queryset = self._build(slot)
-                sql, params = queryset.query.get_compiler(using=self._using).as_sql()
-                slots = [i for i, param in enumerate(params) if param is slot.marker]
-                if len(slots) != 1:
-                    raise ValueError(f"the query must use its slot exactly once, not {len(slots)} times")
-                self._compiled = (sql, list(params), slots[0])
-            return self._compiled
+        if self._compiled is None:
+            with self._lock:
+                if self._compiled is None:
+                    self._compiled = self._compile()
+        return self._compiled
+
+    def _compile(self) -> tuple[str, list[Any], int]:
+        slot = Slot()
+        sql, params = self._build(slot).query.get_compiler(using=self._using).as_sql()
+        slots = [i for i, param in enumerate(params) if param is slot.marker]
+        if len(slots) != 1:
+            raise ValueError(f"the query must use its slot exactly once, not {len(slots)} times")
+        return sql, list(params), slots[0]
 
     def rows(self, value: Any) -> list[tuple[Any, ...]]:
         sql, params, slot = self.compiled()

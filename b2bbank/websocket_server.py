@@ -149,6 +149,8 @@ class SpreadSweepServer(Server):  # type: ignore[misc] # Daphne is untyped
             details = self.connections.get(protocol)
             if details is not None:
                 self._check_application(protocol, details)
+            else:
+                self.closing.discard(protocol)
         reactor.callLater(CLOSING_PERIOD, self.closing_checker)
 
     def application_checker(self) -> None:

@@ -4,11 +4,11 @@ for every socket it serves, not one sleeping task each.
 A task per socket put 10,000 timers in the event loop's heap when 10,000
 sockets were open. asyncio only sweeps cancelled timers out of its heap when
 they are over half of it, so behind those 10,000 long timers every short
-timeout that is cancelled (each Redis read's, each pong's) stayed in the heap
-until its own deadline, 5 s later. Thousands of them lived that long, long
-enough for the garbage collector to move them into older generations, and its
-young collections took 4-6 ms instead of about 1 (docs/performance.md, Chat,
-session 10).
+timeout that was cancelled stayed in the heap until its own deadline, 4 to 5 s
+later. Thousands of them lived that long, long enough for the garbage
+collector to move them into older generations; its gen1 collections took 4.0
+and 6.3 ms during a held chat, 3.4 ms once they were gone (docs/performance.md,
+Chat, session 10).
 
 Deadlines are gathered in buckets of `RESOLUTION` seconds. A bucket holds its
 sockets weakly, so a socket that is gone never waits in it, and one that
