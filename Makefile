@@ -140,9 +140,9 @@ bench-chat: install
 	$(BIN)/python -m bench.chat.run
 
 ## bench-chat-idle: one Daphne process holding 10,000 idle authenticated sockets: RSS, idle CPU, 20 pairs' latency meanwhile, next to the Channels echo
-## (HELD=<sockets>, PING=<Daphne ping interval, s; 60 as deployed>; about 6 minutes)
+## (HELD=<sockets>, PING=<Daphne ping interval, s; 300 as deployed>; about 6 minutes)
 bench-chat-idle: install
-	$(BIN)/python -m bench.chat.run --held $(or $(HELD),10000) --ping-interval $(or $(PING),60)
+	$(BIN)/python -m bench.chat.run --held $(or $(HELD),10000) --ping-interval $(or $(PING),300)
 
 
 ## bench-documents: 20 concurrent 10 MB uploads through the documents API next to a bare streaming view, MB/s and server RSS

@@ -1,13 +1,15 @@
 """The ASGI server as `make run` starts it (Daphne, no extra settings),
 probed over real sockets: database connections stay bounded under a burst,
 the websocket origin check compares scheme, host and port, an over-sized
-frame closes the socket cleanly, and an over-long address gets an answer."""
+frame closes the socket cleanly, an over-long address gets an answer, and the
+kernel keeps a websocket's connection alive."""
 
 from __future__ import annotations
 
 import http.client
 import os
 import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -136,3 +138,36 @@ def test_a_1_mb_frame_closes_the_socket_with_an_application_code(daphne: Server,
     assert closed.value.rcvd.code == 4009
     # The server lives on.
     assert daphne.get("/healthz")[0] == 200
+
+
+def kernel_timer(local_port: int, remote_port: int) -> tuple[int, float]:
+    """The kernel's timer on the loopback connection from `local_port` to
+    `remote_port`, read from /proc/net/tcp: its kind (`tr`: 0 none, 1
+    retransmit, 2 keepalive) and the seconds until it fires."""
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, timer = fields[1], fields[2], fields[5]
+        if int(local.split(":")[1], 16) == local_port and int(remote.split(":")[1], 16) == remote_port:
+            kind, ticks = timer.split(":")
+            return int(kind, 16), int(ticks, 16) / os.sysconf("SC_CLK_TCK")
+    raise AssertionError(f"no connection from {local_port} to {remote_port}")
+
+
+def test_the_kernel_keeps_an_idle_websocket_alive_with_the_servers_timings(
+    daphne: Server, owner_a: Any
+) -> None:
+    """A dead client is found by TCP keepalive, not by Daphne's pings (module
+    docstring of b2bbank.websocket_server): the server's end of an idle socket
+    carries a keepalive timer due within KEEPALIVE_IDLE seconds; the client's
+    end, which the server does not control, carries none."""
+    with socket(daphne, session_cookie_for(owner_a), daphne.origin) as ws:
+        ws.send('{"type": "nothing"}')
+        ws.recv(timeout=5)
+        client_port = ws.socket.getsockname()[1]
+        deadline = time.monotonic() + 5
+        while (server_end := kernel_timer(daphne.port, client_port))[0] != 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # a retransmit timer until the last frame is acknowledged
+        kind, seconds = server_end
+        assert kind == 2, "no keepalive timer on the server's end"
+        assert websocket_server.KEEPALIVE_IDLE - 6 < seconds <= websocket_server.KEEPALIVE_IDLE
+        assert kernel_timer(client_port, daphne.port)[0] == 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import inspect
+import socket
 import time
 from functools import partial
 from typing import Any
@@ -17,6 +18,8 @@ import pytest
 from daphne.cli import CommandLineInterface
 from daphne.server import Server
 from daphne.ws_protocol import WebSocketProtocol
+from twisted.internet.interfaces import ISystemHandle, ITCPTransport
+from zope.interface import implementer
 
 from b2bbank import websocket_server
 from b2bbank.websocket_server import (
@@ -55,7 +58,9 @@ def test_daphne_sweeps_are_the_ones_copied() -> None:
     assert "reactor.callLater(1, self.application_checker)" in run
     assert "reactor.callLater(2, self.timeout_checker)" in run
     assert "self.connections = {}" in run
-    assert "self.server.protocol_connected(self)" in inspect.getsource(WebSocketProtocol.onConnect)
+    on_connect = inspect.getsource(WebSocketProtocol.onConnect)
+    assert "self.server.protocol_connected(self)" in on_connect
+    assert "self.last_ping = time.time()" in on_connect  # what stagger_pings moves back
     assert "self.server_class(" in inspect.getsource(CommandLineInterface.run)
 
 
@@ -364,3 +369,60 @@ def test_an_application_that_outlives_its_socket_is_cancelled_by_the_closing_che
     assert protocols["slow"] not in made.connections
     assert made.closing == {protocols["closing"]}  # not yet outlived: left running
     assert scheduled == [(websocket_server.CLOSING_PERIOD, made.closing_checker)]
+
+
+@implementer(ITCPTransport, ISystemHandle)
+class TCPTransport:
+    """The two public Twisted methods `keep_alive` uses, over a real socket."""
+
+    def __init__(self, handle: socket.socket) -> None:
+        self.handle = handle
+
+    def setTcpKeepAlive(self, enabled: bool) -> None:
+        self.handle.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, enabled)
+
+    def getHandle(self) -> socket.socket:
+        return self.handle
+
+
+def test_keep_alive_sets_the_kernels_probe_timings_on_a_tcp_socket() -> None:
+    with socket.socket() as handle:
+        assert handle.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 0
+        websocket_server.keep_alive(TCPTransport(handle))
+        assert handle.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+        timings = [
+            handle.getsockopt(socket.IPPROTO_TCP, option)
+            for option in (socket.TCP_KEEPIDLE, socket.TCP_KEEPINTVL, socket.TCP_KEEPCNT)
+        ]
+    assert timings == [60, 10, 3]  # dropped within 60 + 10 x 3 = 90 s of silence
+
+
+def test_keep_alive_leaves_what_is_not_tcp_alone() -> None:
+    websocket_server.keep_alive(None)  # a test's stand-in protocol has no transport
+    websocket_server.keep_alive(Protocol(0))
+
+
+def test_sockets_accepted_together_get_their_first_pings_spread_over_one_interval(
+    scheduled: list[Any],
+) -> None:
+    made = SpreadSweepServer(
+        application=None, endpoints=["tcp:port=0:interface=127.0.0.1"], ping_interval=300
+    )
+    made.connections = {}
+    accepted = [websocket(WebSocketProtocol.STATE_OPEN) for _ in range(1000)]
+    waiting = websocket(WebSocketProtocol.STATE_CONNECTING)
+    opened = time.time()
+    for protocol in (*accepted, waiting):
+        protocol.server = made
+        protocol.socket_opened = protocol.last_ping = opened
+        made.protocol_connected(protocol)
+    made.handshake_checker()
+
+    first_pings = sorted(protocol.last_ping + 300 - opened for protocol in accepted)
+    assert first_pings[0] >= 0
+    assert first_pings[-1] <= 300
+    # Even over the interval: each tenth of it holds about a tenth of them.
+    tenths = [sum(1 for due in first_pings if 30 * n <= due < 30 * (n + 1)) for n in range(10)]
+    assert min(tenths) > 50, tenths
+    assert waiting.last_ping == opened  # not yet accepted: still watched, not moved
+    assert made.handshaking == {waiting}

@@ -61,7 +61,7 @@ http {{
     upstream b2bbank_ws {{ {ws_servers} }}
 
     server {{
-        listen 127.0.0.1:{port};
+        listen 127.0.0.1:{port} so_keepalive=60s:10s:3;
         server_name 127.0.0.1 localhost;
         location /ws/ {{
             proxy_pass http://b2bbank_ws;

@@ -268,8 +268,9 @@ def main() -> None:
     parser.add_argument(
         "--ping-interval",
         type=int,
-        default=60,
-        help="with --held: Daphne's --ping-interval for the chat server (60 s as deployed; Daphne's default is 20)",
+        default=300,
+        help="with --held: Daphne's --ping-interval for the chat server (300 s as deployed, where TCP keepalive "
+        "finds dead clients; Daphne's default is 20)",
     )
     parser.add_argument(
         "--servers", type=int, choices=(1, 2), default=1, help="with --chat-only: Daphne processes"
