@@ -37,11 +37,14 @@ connection has keepalive on (`keep_alive`): after 60 s without a packet the
 kernel probes it every 10 s and drops it after 3 unanswered probes, so a
 client that vanished without closing is gone within 90 s, as Daphne's ping a
 minute with its 30 s timeout did, and the event loop does none of the work.
-Daphne's own pings, a Python write and a Python read per socket on the same
-loop as every chat message, then only need to go out rarely (every 5 minutes
-as deployed, docs/deploy.md): at a ping a minute, 10,000 idle sockets took
-10 to 14 % off the 20 pairs' throughput and added 10 to 22 ms to their p99;
-with no pings, 4 % and under 1 ms (docs/performance.md, Chat, session 11).
+Daphne's own pings (a Python write and a Python read per socket, on the loop
+that carries every chat message) are then a backstop, every 5 minutes as
+deployed (docs/deploy.md), and each socket's first one is staggered
+(`stagger_pings`) so sockets opened together are not pinged together. With
+10,000 sockets opened within 80 s, the idle server used 3.7 to 5.8 % of a
+core in five runs; at a ping a minute, unstaggered, 3.4 to 13.5 % in eight,
+the highest when a wave of pings fell in the measured 20 s
+(docs/performance.md, Chat, session 11).
 
 It is the one place that depends on Daphne's internals (its sweeps,
 `create_application`, `protocol_connected` and `protocol_disconnected`,
@@ -96,10 +99,17 @@ def keep_alive(transport: Any) -> None:
         return
     transport.setTcpKeepAlive(True)
     handle = transport.getHandle() if ISystemHandle.providedBy(transport) else None
-    if isinstance(handle, socket.socket):  # under TLS the handle is OpenSSL's connection
-        handle.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE, KEEPALIVE_IDLE)
-        handle.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPINTVL, KEEPALIVE_INTERVAL)
-        handle.setsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPCNT, KEEPALIVE_COUNT)
+    if not isinstance(handle, socket.socket):
+        return  # under TLS the handle is OpenSSL's connection: the system's timings stay
+    timings = (
+        ("TCP_KEEPIDLE", KEEPALIVE_IDLE),
+        ("TCP_KEEPINTVL", KEEPALIVE_INTERVAL),
+        ("TCP_KEEPCNT", KEEPALIVE_COUNT),
+    )
+    for name, value in timings:
+        option = getattr(socket, name, None)  # Linux's names; a development Mac lacks TCP_KEEPIDLE
+        if option is not None:
+            handle.setsockopt(socket.IPPROTO_TCP, option, value)
 
 
 class Rotation:
@@ -267,8 +277,8 @@ class SpreadSweepServer(Server):  # type: ignore[misc] # Daphne is untyped
         one ping interval. Daphne pings a socket a whole interval after it
         opened, so sockets that open together (every client reconnecting
         after a deploy) would be pinged together, in a wave every interval,
-        for as long as they stay; staggered, the pings go out at an even
-        rate (`ping_interval` seconds per socket, on average) from the start."""
+        for as long as they stay; staggered, they go out at an even rate, one
+        per socket per interval, from the start."""
         protocol.last_ping -= PING_STAGGER.uniform(0, self.ping_interval)
 
 
