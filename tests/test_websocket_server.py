@@ -115,13 +115,22 @@ def websocket(state: int) -> Any:
     return protocol
 
 
+def server(cls: type[Server], **options: Any) -> Any:
+    """A server of `cls` with no connections yet (application_close_timeout 10
+    unless `options` say otherwise)."""
+    made = cls(
+        application=None,
+        endpoints=["tcp:port=0:interface=127.0.0.1"],
+        **{"application_close_timeout": 10, **options},
+    )
+    made.connections = {}
+    return made
+
+
 def test_a_handshake_not_accepted_in_time_is_refused_within_a_second_not_at_the_next_sweep(
     scheduled: list[Any],
 ) -> None:
-    made = SpreadSweepServer(
-        application=None, endpoints=["tcp:port=0:interface=127.0.0.1"], websocket_connect_timeout=5
-    )
-    made.connections = {}
+    made = server(SpreadSweepServer, websocket_connect_timeout=5)
     stuck, accepted, plain = (
         websocket(WebSocketProtocol.STATE_CONNECTING),
         websocket(WebSocketProtocol.STATE_CONNECTING),
@@ -142,12 +151,6 @@ def test_a_handshake_not_accepted_in_time_is_refused_within_a_second_not_at_the_
     assert made.handshaking == {stuck}  # the accepted one is no longer watched
     assert plain.checked == 0
     assert scheduled == [(websocket_server.HANDSHAKE_PERIOD, made.handshake_checker)] * 2
-
-
-def server(cls: type[Server]) -> Any:
-    made = cls(application=None, endpoints=["tcp:port=0:interface=127.0.0.1"], application_close_timeout=10)
-    made.connections = {}
-    return made
 
 
 def test_every_connection_is_checked_once_per_period_a_slice_at_a_time(scheduled: list[Any]) -> None:
@@ -405,10 +408,7 @@ def test_keep_alive_leaves_what_is_not_tcp_alone() -> None:
 def test_sockets_accepted_together_get_their_first_pings_spread_over_one_interval(
     scheduled: list[Any],
 ) -> None:
-    made = SpreadSweepServer(
-        application=None, endpoints=["tcp:port=0:interface=127.0.0.1"], ping_interval=300
-    )
-    made.connections = {}
+    made = server(SpreadSweepServer, ping_interval=300)
     accepted = [websocket(WebSocketProtocol.STATE_OPEN) for _ in range(1000)]
     waiting = websocket(WebSocketProtocol.STATE_CONNECTING)
     opened = time.time()
