@@ -139,8 +139,8 @@ clean:
 bench-chat: install
 	$(BIN)/python -m bench.chat.run
 
-## bench-chat-idle: one Daphne process holding 10,000 idle authenticated sockets: RSS, idle CPU, 20 pairs' latency meanwhile, next to the Channels echo
-## (HELD=<sockets>, PING=<Daphne ping interval, s; 300 as deployed>; about 6 minutes)
+## bench-chat-idle: one Daphne process holding 10,000 idle authenticated sockets: RSS, idle CPU, and 20 pairs' latency with them held and with none held,
+## in alternation on that one process, next to the Channels echo (HELD=<sockets>, PING=<Daphne ping interval, s; 300 as deployed>; about 8 minutes)
 bench-chat-idle: install
 	$(BIN)/python -m bench.chat.run --held $(or $(HELD),10000) --ping-interval $(or $(PING),300)
 

@@ -9,10 +9,9 @@ created next to it) and Redis on 127.0.0.1:6379. Prints a table and writes
 artifacts/bench-chat.json.
 
 `make bench-chat-idle` (`--held 10000`): one Daphne process holding 10,000
-idle, authenticated sockets (opened by 4 holder processes, bench/chat/hold.py):
-its RSS and CPU while idle, then the 20 pairs' latency while they are held, next
-to the Channels echo baseline and the same pairs with no sockets held, all in
-one run. Writes artifacts/bench-chat-idle.json.
+idle, authenticated sockets, the 20 pairs chatting with none held and with them
+held in alternation on that one process (bench/chat/held.py). Writes
+artifacts/bench-chat-idle.json.
 """
 
 from __future__ import annotations
@@ -157,10 +156,16 @@ async def echo_loops(port: int, loops: int, seconds: float, warmup: float) -> di
 
 
 async def chat_pairs(
-    port: int, seed: dict[str, Any], seconds: float, warmup: float, port_b: int | None = None
+    port: int,
+    seed: dict[str, Any],
+    seconds: float,
+    warmup: float,
+    port_b: int | None = None,
+    latencies_out: list[float] | None = None,
 ) -> dict[str, Any]:
     """Ping-pong in every pair. With `port_b`, side B of each pair is on a second
-    server process, so every message crosses processes through Redis."""
+    server process, so every message crosses processes through Redis. The
+    measured round trips (seconds) are also added to `latencies_out`."""
     cookie = seed["cookie"]
     pairs = []
     for pair in seed["pairs"]:
@@ -201,6 +206,8 @@ async def chat_pairs(
 
     await asyncio.gather(*(ping_pong(i, *p) for i, p in enumerate(pairs)))
     await close_all([s for _, a, b in pairs for s in (a, b)])
+    if latencies_out is not None:
+        latencies_out.extend(latencies)
     result = summarize(latencies, seconds, sent=counts["sent"], lost=counts["lost"])
     result["delivered_total"] = counts["delivered"]
     return result
@@ -266,6 +273,12 @@ def main() -> None:
     )
     parser.add_argument("--idle-seconds", type=float, default=20, help="with --held: how long to watch idle")
     parser.add_argument(
+        "--alternations",
+        type=int,
+        default=3,
+        help="with --held: held windows, each between two none-held ones on the same server",
+    )
+    parser.add_argument(
         "--ping-interval",
         type=int,
         default=300,
@@ -301,6 +314,8 @@ def main() -> None:
         "load_average_start": os.getloadavg(),
     }
     if args.held:
+        from bench.chat.held import held_run  # it builds on this module
+
         held_run(args, env, seed, results)
         return
 
@@ -394,141 +409,6 @@ def write_results(results: dict[str, Any], name: str) -> None:
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2))
     print(f"\nwritten to {out.relative_to(ROOT)}")
-
-
-HOLDERS = 4
-
-
-def start_holders(port: int, seed: dict[str, Any], count: int, env: dict[str, str]) -> list[Any]:
-    sessions = [idle["session"] for idle in seed["idle"]]
-    holders = []
-    for n in range(HOLDERS):
-        share = count // HOLDERS + (1 if n < count % HOLDERS else 0)
-        holder = subprocess.Popen(
-            [PY, "-m", "bench.chat.hold"],
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        spec = {"port": port, "cookie": seed["cookie"], "sessions": sessions, "count": share}
-        assert holder.stdin is not None
-        holder.stdin.write(json.dumps(spec) + "\n")
-        holder.stdin.flush()
-        holders.append(holder)
-    return holders
-
-
-def wait_ready(holders: list[Any]) -> tuple[int, int]:
-    opened = retries = 0
-    for holder in holders:
-        line = holder.stdout.readline().split()
-        if not line or line[0] != "ready":
-            sys.exit(f"a holder process failed to open its sockets (exit {holder.poll()})")
-        opened, retries = opened + int(line[1]), retries + int(line[2])
-    return opened, retries
-
-
-def stop_holders(holders: list[Any]) -> None:
-    for holder in holders:
-        try:
-            holder.stdin.write("close\n")
-            holder.stdin.close()
-        except (BrokenPipeError, ValueError):
-            pass
-    for holder in holders:
-        try:
-            holder.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            holder.kill()
-
-
-def idle_usage(server: subprocess.Popen[bytes], seconds: float) -> dict[str, Any]:
-    """The server's CPU (share of one core) and RSS while nothing is sent."""
-    process = psutil.Process(server.pid)
-    before, wall = process.cpu_times(), time.perf_counter()
-    time.sleep(seconds)
-    after, wall = process.cpu_times(), time.perf_counter() - wall
-    used = (after.user + after.system) - (before.user + before.system)
-    return {"idle_cpu_pct": round(used / wall * 100, 2), "rss_mb": rss_mb(server), "seconds": round(wall, 1)}
-
-
-def held_run(args: Any, env: dict[str, str], seed: dict[str, Any], results: dict[str, Any]) -> None:
-    """The idle-sockets row (see the module docstring)."""
-    results["open_files_limit"] = raise_open_files_limit()
-    results["load_average_start"] = os.getloadavg()
-    port = free_port()
-    server = start(
-        [*DAPHNE, "-b", "127.0.0.1", "-p", str(port), "bench.chat.echo_asgi:application"], env, port
-    )
-    try:
-        print("Channels echo consumer on Daphne…", flush=True)
-        results["channels_echo"] = asyncio.run(echo_loops(port, args.pairs, args.seconds, args.warmup))
-    finally:
-        stop(server)
-    port = free_port()
-    pings = ["--ping-interval", str(args.ping_interval)]
-    server = start(
-        [*CHAT_SERVERS[args.server], "-b", "127.0.0.1", "-p", str(port), *pings, "b2bbank.asgi:application"],
-        env,
-        port,
-    )
-    holders: list[Any] = []
-    try:
-        print("chat, no sockets held…", flush=True)
-        results["chat_none_held"] = asyncio.run(chat_pairs(port, seed, args.seconds, args.warmup))
-        results["rss_none_held_mb"] = rss_mb(server)
-        print(f"opening {args.held} idle sockets from {HOLDERS} processes…", flush=True)
-        started = time.perf_counter()
-        holders = start_holders(port, seed, args.held, env)
-        opened, retries = wait_ready(holders)
-        results["held"] = {"sockets": opened, "connect_retries": retries}
-        results["held"]["open_seconds"] = round(time.perf_counter() - started, 1)
-        time.sleep(5)  # let the connects' work (sessions, subscriptions) finish
-        print(f"{opened} sockets held; watching the idle server for {args.idle_seconds:.0f} s…", flush=True)
-        results["held"].update(idle_usage(server, args.idle_seconds))
-        print("chat while they are held…", flush=True)
-        results["chat_held"] = asyncio.run(chat_pairs(port, seed, args.seconds, args.warmup))
-        results["held"]["rss_after_chat_mb"] = rss_mb(server)
-    finally:
-        stop_holders(holders)
-        stop(server)
-    results["load_average_end"] = os.getloadavg()
-    report_held(results)
-    write_results(results, "bench-chat-idle.json")
-
-
-def report_held(results: dict[str, Any]) -> None:
-    held, echo = results["held"], results["channels_echo"]
-    print(f"\n## {held['sockets']:,} idle authenticated sockets on one Daphne process\n")
-    print("| what | value |")
-    print("| --- | ---: |")
-    print(f"| server RSS, none held | {results['rss_none_held_mb']} MB |")
-    print(f"| server RSS, {held['sockets']:,} held and idle | {held['rss_mb']} MB |")
-    print(
-        f"| server CPU while idle ({held['seconds']} s, Daphne pings every "
-        f"{results['config']['ping_interval']} s) | {held['idle_cpu_pct']} % of a core |"
-    )
-    print(
-        f"| time to open them ({HOLDERS} client processes) | {held['open_seconds']} s, {held['connect_retries']} retried |"
-    )
-    print("\n| 20 pairs, closed loop | msg/s | p50 ms | p95 ms | p99 ms | lost |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: |")
-    for name, row in (
-        ("Channels echo (Daphne)", echo),
-        ("b2bbank chat, no sockets held", results["chat_none_held"]),
-        (f"b2bbank chat, {held['sockets']:,} idle sockets held", results["chat_held"]),
-    ):
-        print(
-            f"| {name} | {row['msg_per_s']} | {row['p50_ms']} | {row['p95_ms']} | {row['p99_ms']} | {row['lost']} |"
-        )
-    chat = results["chat_held"]
-    print(
-        f"\nratio vs Channels echo: throughput x{chat['msg_per_s'] / echo['msg_per_s']:.3f}, "
-        f"p99 x{chat['p99_ms'] / echo['p99_ms']:.1f}; load average {results['load_average_start']} -> "
-        f"{results['load_average_end']}"
-    )
 
 
 def report(results: dict[str, Any]) -> None:
