@@ -71,6 +71,23 @@ def test_a_file_alone_is_a_message(api_as: Any, owner_a: Any, conversation: Any)
     assert Message.objects.get().attachment.content_type == "text/csv"
 
 
+def test_the_inbox_previews_a_file_sent_alone(
+    api_as: Any, owner_a: Any, banker_x: Any, conversation: Any, django_assert_num_queries: Any
+) -> None:
+    send(api_as(owner_a), conversation, file=samples.upload(samples.CSV, "R&D aging.csv", "text/csv"))
+
+    def preview(user: Any) -> str:
+        client = Client()
+        client.force_login(user)
+        with django_assert_num_queries(4):  # session, user, nav notifications count, conversations
+            html = client.get(reverse("chat:inbox")).content.decode()
+        start = html.index("data-last-message>") + len("data-last-message>")
+        return html[start : html.index("</span>", start)]
+
+    assert preview(banker_x) == "Sent a file: R&amp;D aging.csv"
+    assert preview(owner_a) == "You sent a file: R&amp;D aging.csv"
+
+
 def test_plain_messages_have_no_attachment(api_as: Any, owner_a: Any, conversation: Any) -> None:
     response = api_as(owner_a).post(messages_url(conversation), {"body": "Hi"}, format="json")
     assert response.json()["attachment"] is None
