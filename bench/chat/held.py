@@ -33,14 +33,15 @@ import psycopg
 
 from bench.chat.run import (
     CHAT_SERVERS,
-    DAPHNE,
     PY,
     ROOT,
+    channels_echo,
     chat_pairs,
-    echo_loops,
+    cpu_seconds,
     pct,
     raise_open_files_limit,
     rss_mb,
+    server_cpu,
     start,
     stop,
     write_results,
@@ -72,18 +73,6 @@ def held_run(args: Any, env: dict[str, str], seed: dict[str, Any], results: dict
     results["summary"] = compare(results["windows"])
     report_held(results)
     write_results(results, "bench-chat-idle.json")
-
-
-def channels_echo(args: Any, env: dict[str, str]) -> dict[str, Any]:
-    port = free_port()
-    server = start(
-        [*DAPHNE, "-b", "127.0.0.1", "-p", str(port), "bench.chat.echo_asgi:application"], env, port
-    )
-    try:
-        print("Channels echo consumer on Daphne…", flush=True)
-        return asyncio.run(echo_loops(port, args.pairs, args.seconds, args.warmup))
-    finally:
-        stop(server)
 
 
 def alternate(
@@ -137,16 +126,16 @@ def chat_window(
     kind: str, port: int, server: subprocess.Popen[bytes], seed: dict[str, Any], args: Any, db_url: str
 ) -> dict[str, Any]:
     print(f"chat, {'none held' if kind == 'none' else 'sockets held'}…", flush=True)
-    process = psutil.Process(server.pid)
-    vacuums, cpu, wall = autovacuum_counts(db_url), process.cpu_times(), time.perf_counter()
+    vacuums, cpu, wall = autovacuum_counts(db_url), cpu_seconds(server), time.perf_counter()
     result: dict[str, Any] = {"kind": kind, "started": time.strftime("%H:%M:%S")}
     latencies: list[float] = []
     result.update(asyncio.run(chat_pairs(port, seed, args.seconds, args.warmup, latencies_out=latencies)))
     result["latencies"] = latencies  # pooled by compare(), then dropped
-    wall, after = time.perf_counter() - wall, process.cpu_times()
-    used = (after.user + after.system) - (cpu.user + cpu.system)
-    result["server_cpu_pct"] = round(used / wall * 100, 1)
-    result["server_cpu_ms_per_msg"] = round(used * 1000 / max(1, result["delivered_total"]), 3)
+    result.update(
+        server_cpu(
+            cpu_seconds(server) - cpu, time.perf_counter() - wall, result["delivered_total"], ms_digits=3
+        )
+    )
     result["autovacuumed"] = visited(vacuums, autovacuum_counts(db_url))
     print(
         f"  {result['msg_per_s']} msg/s, p99 {result['p99_ms']} ms, "
@@ -224,11 +213,9 @@ def stop_holders(holders: list[Any]) -> None:
 
 def idle_usage(server: subprocess.Popen[bytes], seconds: float) -> dict[str, Any]:
     """The server's CPU (share of one core) and RSS while nothing is sent."""
-    process = psutil.Process(server.pid)
-    before, wall = process.cpu_times(), time.perf_counter()
+    before, wall = cpu_seconds(server), time.perf_counter()
     time.sleep(seconds)
-    after, wall = process.cpu_times(), time.perf_counter() - wall
-    used = (after.user + after.system) - (before.user + before.system)
+    used, wall = cpu_seconds(server) - before, time.perf_counter() - wall
     return {"idle_cpu_pct": round(used / wall * 100, 2), "rss_mb": rss_mb(server), "seconds": round(wall, 1)}
 
 

@@ -230,6 +230,33 @@ def rss_mb(process: subprocess.Popen[bytes]) -> float:
     return round(psutil.Process(process.pid).memory_info().rss / 1024 / 1024, 1)
 
 
+def cpu_seconds(*processes: subprocess.Popen[bytes]) -> float:
+    """The user and system CPU time the processes have used so far."""
+    times = [psutil.Process(p.pid).cpu_times() for p in processes]
+    return sum(t.user + t.system for t in times)
+
+
+def server_cpu(used: float, wall: float, delivered: int, ms_digits: int = 2) -> dict[str, float]:
+    """The server's share of a core over `wall` seconds, and its CPU per delivered message."""
+    return {
+        "server_cpu_pct": round(used / wall * 100, 1),
+        "server_cpu_ms_per_msg": round(used * 1000 / max(1, delivered), ms_digits),
+    }
+
+
+def channels_echo(args: Any, env: dict[str, str]) -> dict[str, Any]:
+    """The Channels echo baseline: an AsyncWebsocketConsumer echo on Daphne, no channel layer."""
+    port = free_port()
+    server = start(
+        [*DAPHNE, "-b", "127.0.0.1", "-p", str(port), "bench.chat.echo_asgi:application"], env, port
+    )
+    try:
+        print("Channels echo consumer on Daphne…", flush=True)
+        return asyncio.run(echo_loops(port, args.pairs, args.seconds, args.warmup))
+    finally:
+        stop(server)
+
+
 async def memory_rounds(
     port: int, server: subprocess.Popen[bytes], seed: dict[str, Any], rounds: int, clients: int
 ) -> dict[str, Any]:
@@ -332,18 +359,11 @@ def main() -> None:
         try:
             port_b = ports[1] if len(ports) > 1 else None
             print(f"chat only, {args.servers} server process(es):", flush=True)
-            cpu = [psutil.Process(s.pid).cpu_times() for s in servers]
-            wall = time.perf_counter()
+            cpu, wall = cpu_seconds(*servers), time.perf_counter()
             result = asyncio.run(chat_pairs(ports[0], seed, args.seconds, args.warmup, port_b))
-            wall = time.perf_counter() - wall
-            used = sum(
-                (after.user + after.system) - (before.user + before.system)
-                for before, after in zip(
-                    cpu, [psutil.Process(s.pid).cpu_times() for s in servers], strict=True
-                )
+            result.update(
+                server_cpu(cpu_seconds(*servers) - cpu, time.perf_counter() - wall, result["delivered_total"])
             )
-            result["server_cpu_pct"] = round(used / wall * 100, 1)
-            result["server_cpu_ms_per_msg"] = round(used * 1000 / max(1, result["delivered_total"]), 2)
             print(result)
         finally:
             for server in servers:
@@ -358,14 +378,7 @@ def main() -> None:
     finally:
         stop(server)
 
-    daphne = [*DAPHNE, "-b", "127.0.0.1"]
-    port = free_port()
-    server = start([*daphne, "-p", str(port), "bench.chat.echo_asgi:application"], env, port)
-    try:
-        print("Channels echo consumer on Daphne…", flush=True)
-        results["channels_echo"] = asyncio.run(echo_loops(port, args.pairs, args.seconds, args.warmup))
-    finally:
-        stop(server)
+    results["channels_echo"] = channels_echo(args, env)
 
     port = free_port()
     server = start(
@@ -380,13 +393,11 @@ def main() -> None:
             idle = await open_many(port, idle_sessions, seed["cookie"])
             rss_with_idle = rss_mb(server)
             print(f"chat: {len(idle)} idle sockets open, {args.pairs} pairs exchanging…", flush=True)
-            cpu = psutil.Process(server.pid).cpu_times()
-            wall = time.perf_counter()
+            cpu, wall = cpu_seconds(server), time.perf_counter()
             result = await chat_pairs(port, seed, args.seconds, args.warmup)
-            cpu_after = psutil.Process(server.pid).cpu_times()
-            used = (cpu_after.user + cpu_after.system) - (cpu.user + cpu.system)
-            result["server_cpu_pct"] = round(used / (time.perf_counter() - wall) * 100, 1)
-            result["server_cpu_ms_per_msg"] = round(used * 1000 / max(1, result["delivered_total"]), 2)
+            result.update(
+                server_cpu(cpu_seconds(server) - cpu, time.perf_counter() - wall, result["delivered_total"])
+            )
             result["idle_sockets"] = len(idle)
             result["rss_with_idle_mb"] = rss_with_idle
             await close_all(idle)
